@@ -1,0 +1,44 @@
+# phigate: every target installs what it needs into .venv from the pinned lock file (uv.lock).
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint bench bench-text fmt clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed-dev: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --inexact --extra dev
+	touch $@
+
+$(VENV)/.installed-bench: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --inexact --extra dev --extra bench
+	touch $@ $(VENV)/.installed-dev
+
+run: $(VENV)/.installed-dev
+	$(VENV)/bin/phigate demo
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+fmt: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench
+
+bench: bench-text
+
+bench-text: $(VENV)/.installed-bench
+	$(PY) bench/text_scanner.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""The one entry point: scan a post or a reply and get findings, a verdict and a redacted text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from phigate.scanning.document import Document
+from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
+from phigate.scanning.recognizers import Candidate, Recognizer, default_recognizers
+from phigate.scanning.report import Finding, ScanKind, ScanReport
+from phigate.scanning.verdict import decide
+
+
+class Scanner:
+    """Holds the recognizers and the organization profile; reusable and thread-safe."""
+
+    def __init__(
+        self,
+        profile: OrganizationProfile = EMPTY_PROFILE,
+        recognizers: Sequence[Recognizer] | None = None,
+    ) -> None:
+        self.profile = profile
+        self.recognizers = list(recognizers) if recognizers is not None else default_recognizers()
+
+    def scan(
+        self,
+        text: str,
+        kind: ScanKind | str = ScanKind.POST,
+        in_reply_to: str | None = None,
+    ) -> ScanReport:
+        kind = ScanKind(kind)
+        doc = Document.from_text(text, kind, self.profile, in_reply_to)
+        candidates = _resolve_overlaps(
+            [c for recognizer in self.recognizers for c in recognizer.find(doc)]
+        )
+        decision = decide(doc, candidates)
+        findings = tuple(
+            _to_finding(doc, c, c in decision.linked)
+            for c in sorted(decision.kept, key=lambda c: (c.start, c.end))
+        )
+        return ScanReport(text, kind, decision.verdict, decision.reasons, findings)
+
+
+def _to_finding(doc: Document, candidate: Candidate, linked: bool) -> Finding:
+    start, end = doc.source.original_span(candidate.start, candidate.end)
+    return Finding(candidate.type, start, end, candidate.score, candidate.reason, linked)
+
+
+def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the strongest of overlapping candidates: longer spans first, then higher scores."""
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start) * c.score, -c.score, c.start))
+    kept: list[Candidate] = []
+    for candidate in ranked:
+        if all(candidate.end <= k.start or k.end <= candidate.start for k in kept):
+            kept.append(candidate)
+    return kept
+
+
+_DEFAULT: Scanner | None = None
+
+
+def scan(
+    text: str,
+    kind: ScanKind | str = ScanKind.POST,
+    in_reply_to: str | None = None,
+    profile: OrganizationProfile | None = None,
+) -> ScanReport:
+    """Scan with the default recognizers; pass a profile to exempt the organization's own details."""
+    global _DEFAULT
+    if profile is not None:
+        return Scanner(profile).scan(text, kind, in_reply_to)
+    if _DEFAULT is None:
+        _DEFAULT = Scanner()
+    return _DEFAULT.scan(text, kind, in_reply_to)
