@@ -1,12 +1,42 @@
-"""From candidates to a verdict: which identifiers are tied to a patient or to care."""
+"""From candidates to a verdict: which identifiers are tied to a patient or to care.
+
+A Safe Harbor identifier is PHI when the post ties it to someone's health, care or payment. The
+rules here decide that tie for each candidate, and the verdict follows:
+- block: at least one identifier tied to a patient or to care, or a reply confirming a patient;
+- review: identifying details whose link to a patient a person must judge (an unknown phone
+  number, a name next to care words elsewhere in the post);
+- allow: nothing identifying is tied to anyone's care.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
+from phigate.scanning.context import care_cues, non_care_cues, sentence_has_care
 from phigate.scanning.document import Document
+from phigate.scanning.identifiers import CATEGORY, IdentifierType
 from phigate.scanning.recognizers import Candidate
-from phigate.scanning.report import Verdict
+from phigate.scanning.report import ScanKind, Verdict
+
+T = IdentifierType
+_PERSON = (T.NAME, T.HANDLE)
+_CONTACT = (T.PHONE, T.FAX, T.EMAIL, T.URL, T.IP)
+_CIRCUMSTANCE = (T.DATE, T.LOCATION, T.AGE, T.OTHER_ID)
+# Phrases that introduce the organization's own contact details ("call us at", "Questions:").
+_ORG_CONTACT = re.compile(
+    r"(?:call|text|reach|contact|email|fax|write|book|register|rsvp|questions|info|information|"
+    r"main|billing|records|line|desk|office|us|our|at|or|help|portal|online|visit|see|read|go\s+to|"
+    r"details|more|link|status\s+page|learn\s+more)\W{0,3}(?:us\s+)?(?:at\s+|to\s+)?\S*\s*$",
+    re.IGNORECASE,
+)
+_ANIMAL = re.compile(
+    r"\b(?:dog|dogs|puppy|pup|cat|cats|kitten|pet|pets|parrot|horse|retriever|labradoodle|"
+    r"animal|veterinar\w*|vet|paws?|TPLO|spayed|neutered|adoptable|shelter)\b",
+    re.IGNORECASE,
+)
+_HUMAN_PATIENT = re.compile(r"\b(?:patient|resident|his\s+owner|her\s+owner|its\s+owner)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -18,14 +48,95 @@ class Decision:
 
 
 def decide(doc: Document, candidates: list[Candidate]) -> Decision:
-    linked = [c for c in candidates if c.inherent]
+    about_care = bool(care_cues(doc.text))
+    about_animals = bool(_ANIMAL.search(doc.text)) and not _HUMAN_PATIENT.search(doc.text)
+    confirms = any(c.type is T.CONFIRMS_PATIENT for c in candidates)
+    linked: list[Candidate] = []
+    uncertain: list[Candidate] = []
+    for candidate in candidates:
+        tie = _tie(doc, candidate, about_care, about_animals, confirms)
+        if tie == "linked":
+            linked.append(candidate)
+        elif tie == "uncertain":
+            uncertain.append(candidate)
     if linked:
         verdict = Verdict.BLOCK
-    elif candidates:
+    elif uncertain:
         verdict = Verdict.REVIEW
     else:
         verdict = Verdict.ALLOW
-    reasons = tuple(
-        f"{c.reason} ({c.type.value}, Safe Harbor {c.type.value})" for c in candidates
-    )
-    return Decision(candidates, linked, verdict, reasons)
+    reasons = _reasons(doc, linked, uncertain)
+    return Decision(linked + uncertain, linked, verdict, reasons)
+
+
+def _tie(
+    doc: Document, candidate: Candidate, about_care: bool, about_animals: bool, confirms: bool
+) -> str:
+    """'linked' (PHI), 'uncertain' (a person must look) or 'none' (not PHI here)."""
+    kind = candidate.type
+    if candidate.inherent or kind is T.CONFIRMS_PATIENT:
+        return "linked"
+    in_care_sentence = sentence_has_care(doc, candidate.start) and not about_animals
+    if kind in _PERSON:
+        if confirms or (about_care and not about_animals):
+            return "linked"
+        if doc.kind is ScanKind.REPLY:
+            return "none"
+        return "none"
+    if kind in _CIRCUMSTANCE:
+        if not in_care_sentence:
+            return "none"
+        start, end = doc.sentence_at(candidate.start)
+        if non_care_cues(doc.text[start:end]):
+            return "uncertain" if kind in (T.AGE, T.OTHER_ID) else "none"
+        return "linked"
+    if kind in _CONTACT:
+        if in_care_sentence and re.search(r"\b(?:his|her|their|patient|family)\b", _sentence(doc, candidate), re.I):
+            return "linked"
+        before = doc.text[max(0, candidate.start - 40) : candidate.start]
+        if _ORG_CONTACT.search(before):
+            return "none"
+        return "linked" if confirms else "uncertain"
+    return "linked" if about_care else "uncertain"
+
+
+def _sentence(doc: Document, candidate: Candidate) -> str:
+    start, end = doc.sentence_at(candidate.start)
+    return doc.text[start:end]
+
+
+_LINKED_MESSAGE = {
+    T.CONFIRMS_PATIENT: (
+        "confirms that the person replied to is or was a patient, or describes their care "
+        "(45 CFR 164.502(a)): thank them without mentioning care and offer a private channel"
+    ),
+}
+
+
+def _reasons(doc: Document, linked: list[Candidate], uncertain: list[Candidate]) -> tuple[str, ...]:
+    reasons: list[str] = []
+    by_type: dict[IdentifierType, int] = defaultdict(int)
+    for candidate in linked:
+        by_type[candidate.type] += 1
+    for kind, count in by_type.items():
+        category = CATEGORY[kind]
+        if kind in _LINKED_MESSAGE:
+            reasons.append(f"The reply {_LINKED_MESSAGE[kind]}.")
+            continue
+        plural = "s" if count > 1 else ""
+        reasons.append(
+            f"{count} {category.title.lower()} item{plural} tied to a patient or their care "
+            f"({category.citation}): remove {'them' if count > 1 else 'it'}, or link a valid "
+            "patient authorization (45 CFR 164.508)."
+        )
+    seen: set[IdentifierType] = set()
+    for candidate in uncertain:
+        if candidate.type in seen:
+            continue
+        seen.add(candidate.type)
+        category = CATEGORY[candidate.type]
+        reasons.append(
+            f"Contains {category.title.lower()} ({category.citation}) that may belong to a "
+            "patient: a reviewer should confirm it is the organization's own or not about care."
+        )
+    return tuple(reasons)

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from phigate.scanning.recognizers.base import Candidate, Recognizer
+from phigate.scanning.recognizers.ages import AgeRecognizer
+from phigate.scanning.recognizers.circumstances import CircumstanceRecognizer
+from phigate.scanning.recognizers.dates import DateRecognizer
 from phigate.scanning.recognizers.email import EmailRecognizer
+from phigate.scanning.recognizers.handles import HandleRecognizer
+from phigate.scanning.recognizers.locations import LocationRecognizer
+from phigate.scanning.recognizers.names import NameRecognizer
+from phigate.scanning.recognizers.replies import ReplyConfirmationRecognizer
+from phigate.scanning.recognizers.rooms import RoomRecognizer
 
 
 def default_recognizers() -> list[Recognizer]:
     return [
         EmailRecognizer(),
+        NameRecognizer(),
+        HandleRecognizer(),
+        DateRecognizer(),
+        AgeRecognizer(),
+        LocationRecognizer(),
+        RoomRecognizer(),
+        CircumstanceRecognizer(),
+        ReplyConfirmationRecognizer(),
     ]
 
 
