@@ -15,7 +15,7 @@ from phigate.scanning.document import Document
 
 # Words that put a sentence in the middle of someone's care.
 _CARE = r"""
-patients?|our\ patient|resident|residents|surgery|surgeries|surgical|operation|transplant|
+(?:our|my|a|the|this|that|PT|favorite)\ (?:\w+\ )?patient(?!\ (?:portal|relations|advocate|experience|safety|privacy|services|access|financial|navigator|transport\w*|care\ team))|patient\ of\ the|resident|surgery|surgeries|surgical|operation|transplant|
 transplanted|discharged?|admitted|admission|diagnos\w*|treatment|treated|chemo\w*|radiation|
 infusion|dialysis|rehab\w*|recover\w*|heart\ attack|cardiac\ arrest|stroke|cancer-free|
 tumou?r|fracture[ds]?|broke|broken|injur\w*|concussion|sprain\w*|torn|tore|ruptured?|dislocated|
@@ -38,7 +38,7 @@ paciente|cirugía|tratamiento|ciclo|quimio\w*|hospitalizad[oa]|residencia|chirur
 # Words that say the sentence is about staff, an event or the organization, not someone's care.
 _NOT_CARE = r"""
 join\ us|register|registration|rsvp|webinar|seminar|class|classes|workshop|tour|open\ house|
-hiring|job\ fair|we're\ hiring|apply|welcome\ (?:dr|our\ new)|accepting\ new\ patients|
+open|opens|opening|located|locations|hiring|job\ fair|we're\ hiring|apply|welcome\ (?:dr|our\ new)|accepting\ new\ patients|
 now\ enrolling|enroll|trial|study|conference|award|accreditation|grade|rating|ranked|
 donat\w*|donor|sponsor\w*|volunteer\w*|fundrais\w*|5k|10k|fun\ run|walk|gala|
 anniversary\ (?:of|at)|years\ (?:at|with\ us|of\ service)|retire\w*|employee\ of\ the|

@@ -11,7 +11,12 @@ from phigate.scanning.profile import OrganizationProfile
 from phigate.scanning.report import ScanKind
 
 _WORD = re.compile(r"[#@]?[\w][\w'’.\-]*\w|[#@]?\w", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=[\U0001F300-\U0001FAFF])\s+")
+# Sentence ends, except after titles and initials ("Dr. Brooks", "Mr. J.R. Lee").
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z]\.)(?<!\b(?:Dr|Mr|Ms|St|Jr|Sr|vs|Rd|Ln|Ft|Mt|Lt)\.)"
+    r"(?<!\b(?:Mrs|Sra|Rev|Ave|Apt|Aug|Feb|Jan|Mar|Apr|Jun|Jul|Sep|Oct|Nov|Dec|etc)\.)"
+    r"(?<=[.!?…])\s+|\n+|(?<=[\U0001F300-\U0001FAFF])\s+|\s+•\s*"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,10 +78,12 @@ def _tie(
         return "linked"
     in_care_sentence = sentence_has_care(doc, candidate.start) and not about_animals
     if kind in _PERSON:
-        if confirms or (about_care and not about_animals):
+        if confirms:
             return "linked"
-        if doc.kind is ScanKind.REPLY:
+        if about_animals or not about_care:
             return "none"
+        if in_care_sentence or _care_follows(doc, candidate):
+            return "linked"
         return "none"
     if kind in _CIRCUMSTANCE:
         if not in_care_sentence:
@@ -98,6 +100,22 @@ def _tie(
             return "none"
         return "linked" if confirms else "uncertain"
     return "linked" if about_care else "uncertain"
+
+
+def _care_follows(doc: Document, candidate: Candidate) -> bool:
+    """A name whose next sentences go on about 'his'/'her' care ("Meet Walt! His LVAD ...")."""
+    sentences = doc.sentences
+    for index, (start, end) in enumerate(sentences):
+        if start <= candidate.start < end:
+            for next_start, next_end in sentences[index + 1 : index + 3]:
+                following = doc.text[next_start:next_end]
+                if care_cues(following) and _PRONOUN.search(following):
+                    return True
+            return False
+    return False
+
+
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b", re.IGNORECASE)
 
 
 def _sentence(doc: Document, candidate: Candidate) -> str:

@@ -19,9 +19,12 @@ NAME = IdentifierType.NAME
 
 # Words before a name that say "this is a person", often a patient: the honorific stays outside
 # the span (dev_posts convention: Mr. [Delgado], baby [Iris]).
+_HONORIFIC = re.compile(
+    r"\b(?:(?:Mr|Mrs|Ms|Mx|Sra|Srta|Mme|Mlle)\.?|Miss|Mister|doña|don|señora|señor|madame|"
+    r"monsieur|Sister)\s+$"
+)
 _PERSON_CUE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Mx|Miss|Mister|Sr|Sra|Srta|Mme|Mlle|M|St)\.?|\b(?:doña|don|señora|señor|"
-    r"madame|monsieur|sister|brother|baby|lil|little|sweet|brave|miss|nana|papa|grandpa|grandma|"
+    r"(?:\b(?:baby|lil|little|sweet|brave|miss|nana|papa|grandpa|grandma|"
     r"granny|abuela|abuelo|aunt|auntie|uncle|coach|buddy|mama|mom|dad|son|daughter|husband|wife|"
     r"grandson|granddaughter|nephew|niece|cousin|boyfriend|girlfriend|fiancée?|partner|twins?|"
     r"sibling|brother|sister|girl|boy|kiddo|patient|resident|friend|neighbor|neighbour|survivor|"
@@ -34,7 +37,8 @@ _ROLE_BEFORE = re.compile(
     r"(?:\b(?:Dr|Doctor|Nurse|RN|NP|PA|Rev|Reverend|Rabbi|Imam|Father|Pastor|Chaplain|Captain|"
     r"Capt|Officer|Chief|Sheriff|Deputy|Mayor|Senator|Rep|Governor|Judge|Prof|Professor|CEO|CNO|"
     r"CMO|President|Director|Manager|Supervisor|Coordinator|Navigator|clerk|consultant|transporter|"
-    r"technologist|tech|therapist|pharmacist|hygienist|dentist|assistant|aide|CNA|LPN|"
+    r"technologists?|tech|therapist|pharmacist|hygienist|dentist|assistant|aide|CNA|LPN|driver|"
+    r"navigator|lead|host|emcee|Executive|Commissioner|Councilmember|medalist|native|"
     r"volunteers?|donors?|sponsors?|winners?|gardeners?|handler|chaplains?|officers?|interns?|"
     r"residents?\s+Dr|nurses?|physicians?|surgeons?|cardiologist|oncologist|neonatologist|"
     r"dermatologists?|dermatologist|pediatrician|hospitalist|midwife|doula|PT|DPT|OT|ATC|"
@@ -43,9 +47,11 @@ _ROLE_BEFORE = re.compile(
     r"anchor|reporter|welcome|meet\s+(?:our|dr)|congratulations\s+to\s+(?:dr|nurse)|"
     r"Cap|Lt|Sgt|Gen|Col|Hon|Ald)\.?)[,:]?\s+(?:[A-Z][\w'’.-]*\s+){0,2}$",
 )
-# A credential after the name marks a clinician or staff member.
+# A credential or job title after the name marks a clinician or staff member.
 _CREDENTIAL_AFTER = re.compile(
-    r"^,?\s*\(?(?:RN|BSN|MSN|MD|DO|NP|FNP|APRN|PA-C|PA|PharmD|RPh|ATC|RRT|NNP|JD|DDS|DMD|RDH|"
+    r"^,?\s*\(?(?:(?:our\s+|patient\s+|unit\s+)?(?:transporter|director|manager|coordinator|"
+    r"clerk|secretary|volunteer|chaplain|navigator|technologist|lead|supervisor|officer|"
+    r"[\w-]+\s+(?:director|manager|nurse|lead|coordinator))|RN|BSN|MSN|MD|DO|NP|FNP|APRN|PA-C|PA|PharmD|RPh|ATC|RRT|NNP|JD|DDS|DMD|RDH|"
     r"PT|DPT|OT|OTR|CNA|LPN|MSW|LCSW|LPC|PhD|PsyD|CRNA|CNM|MBA|MPH|FACS|FACC|IBCLC|RD|CCC-SLP|SLP|"
     r"neonatologist|our\s+\w+\s+(?:director|manager|nurse|lead))\b"
 )
@@ -94,6 +100,8 @@ class NameRecognizer(Recognizer):
 
     def _person_names(self, doc: Document) -> Iterator[Candidate]:
         text = doc.text
+        staff: set[str] = set()
+        previous_staff_end = -1
         for match in _WORD.finditer(text):
             start, end = match.span()
             if start > 0 and text[start - 1] in "#@":
@@ -101,18 +109,30 @@ class NameRecognizer(Recognizer):
             token = _strip_possessive(match.group())
             end = start + len(token)
             before = text[max(0, start - 60) : start]
-            cued = bool(_PERSON_CUE.search(before))
+            honorific = bool(_HONORIFIC.search(before))
+            cued = honorific or bool(_PERSON_CUE.search(before))
+            if token in staff:
+                continue
             if not _TITLE_WORD.match(token):
                 # Lowercase names count only right after a cue ("lil theo", "baby iris").
                 if not (cued and token.islower() and is_given_name(token) and not is_plain_word(token)):
                     continue
-            elif not _looks_like_name(token, cued, doc, start):
-                continue
-            if _ROLE_BEFORE.search(before):
+            elif not (honorific or _looks_like_name(token, cued, doc, start)):
                 continue
             span_end = _extend_surname(text, end)
             after = text[span_end : span_end + 40]
-            if _CREDENTIAL_AFTER.match(after) or doc.profile.owns_term(text[start:span_end]):
+            # Staff lists ("volunteers Pat, Lorraine and Gus") share the role of their first name.
+            in_staff_list = previous_staff_end >= 0 and re.fullmatch(
+                r"\s*(?:,|&|and|,\s*and)\s*", text[previous_staff_end:start]
+            )
+            if (
+                _ROLE_BEFORE.search(before)
+                or _CREDENTIAL_AFTER.match(after)
+                or in_staff_list
+                or doc.profile.owns_term(text[start:span_end])
+            ):
+                staff.update(text[start:span_end].split())
+                previous_staff_end = span_end
                 continue
             score = 0.9 if cued else 0.7
             yield Candidate(NAME, start, span_end, score, _reason(cued))
@@ -138,7 +158,7 @@ def _strip_possessive(token: str) -> str:
 
 def _looks_like_name(token: str, cued: bool, doc: Document, start: int) -> bool:
     if cued:
-        return not is_plain_word(token) or is_given_name(token)
+        return is_given_name(token) or (is_family_name(token) and not is_plain_word(token))
     if not is_given_name(token):
         return False
     if not is_plain_word(token):
