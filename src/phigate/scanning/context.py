@@ -15,7 +15,7 @@ from phigate.scanning.document import Document
 
 # Words that put a sentence in the middle of someone's care.
 _CARE = r"""
-(?:our|my|a|the|this|that|PT|favorite)\ (?:\w+\ )?patient(?!\ (?:portal|relations|advocate|experience|safety|privacy|services|access|financial|navigator|transport\w*|care\ team))|patient\ of\ the|resident|surgery|surgeries|surgical|operation|transplant|
+(?:our|my|a|the|this|that|PT|favorite|longest-standing)\ (?:[\w-]+\ ){0,2}patient(?!\ (?:portal|relations|advocate|experience|safety|privacy|services|access|financial|navigator|transport\w*|care\ team))|patient\ of\ the|resident|surgery|surgeries|surgical|operation|transplant|
 transplanted|discharged?|admitted|admission|diagnos\w*|treatment|treated|chemo\w*|radiation|
 infusion|dialysis|rehab\w*|recover\w*|heart\ attack|cardiac\ arrest|stroke|cancer-free|
 tumou?r|fracture[ds]?|broke|broken|injur\w*|concussion|sprain\w*|torn|tore|ruptured?|dislocated|
@@ -32,7 +32,7 @@ c-?section|dementia|memory\ care|hearing\ aid|filler|botox|peel\ series|PicoSure
 lumpectomy|colonoscopy|endoscopy|labor|labou?r\ and\ delivery|ER\ visit|in\ the\ ER|to\ the\ ER|
 ED\ bay|our\ ED|ER|hospitali[sz]ed|physical\ therapy|PT\ session|his\ care|her\ care|
 their\ care|your\ care|emergency|pickup|picked\ up\ (?:his|her)|diagnosis|condition|
-paciente|cirugía|tratamiento|ciclo|quimio\w*|hospitalizad[oa]|residencia|chirurgie|résidente?
+\w+(?:ectomy|otomy|ostomy|plasty|oscopy)|cleaning|whitening|check-?ups?|shots|sober|sobriety|IOP|cavity-free|last\ hours|nursing\ home|home\ health|wristband|on\ rounds|blood\ pressure|A1C|stitches|sessions?\ of|before\ ?/\ ?after|before\ and\ after|biologic|skin|tear|ER|paciente|visita|dentista|cirugía|tratamiento|ciclo|quimio\w*|hospitalizad[oa]|residencia|chirurgie|résidente?
 """
 
 # Words that say the sentence is about staff, an event or the organization, not someone's care.

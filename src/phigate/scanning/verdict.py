@@ -36,6 +36,13 @@ _ANIMAL = re.compile(
     r"animal|veterinar\w*|vet|paws?|TPLO|spayed|neutered|adoptable|shelter)\b",
     re.IGNORECASE,
 )
+# A post about particular patients ("our residents", "patient of the month"), not care in general.
+_PATIENT_ANCHOR = re.compile(
+    r"\b(?:our|my|the|a|his|her)\s+(?:[\w-]+\s+){0,2}(?:patients?|residents?|pt|client)\b"
+    r"(?!\s+(?:portal|relations|advocate|experience|safety|privacy|services|council))"
+    r"|\bpatient\s+of\s+the\s+(?:week|month|year)|\bNICU\s+(?:alum|grad)",
+    re.IGNORECASE,
+)
 _HUMAN_PATIENT = re.compile(r"\b(?:patient|resident|his\s+owner|her\s+owner|its\s+owner)\b", re.I)
 
 
@@ -49,12 +56,13 @@ class Decision:
 
 def decide(doc: Document, candidates: list[Candidate]) -> Decision:
     about_care = bool(care_cues(doc.text))
+    about_patients = bool(_PATIENT_ANCHOR.search(doc.text))
     about_animals = bool(_ANIMAL.search(doc.text)) and not _HUMAN_PATIENT.search(doc.text)
     confirms = any(c.type is T.CONFIRMS_PATIENT for c in candidates)
     linked: list[Candidate] = []
     uncertain: list[Candidate] = []
     for candidate in candidates:
-        tie = _tie(doc, candidate, about_care, about_animals, confirms)
+        tie = _tie(doc, candidate, about_care, about_patients, about_animals, confirms)
         if tie == "linked":
             linked.append(candidate)
         elif tie == "uncertain":
@@ -70,7 +78,12 @@ def decide(doc: Document, candidates: list[Candidate]) -> Decision:
 
 
 def _tie(
-    doc: Document, candidate: Candidate, about_care: bool, about_animals: bool, confirms: bool
+    doc: Document,
+    candidate: Candidate,
+    about_care: bool,
+    about_patients: bool,
+    about_animals: bool,
+    confirms: bool,
 ) -> str:
     """'linked' (PHI), 'uncertain' (a person must look) or 'none' (not PHI here)."""
     kind = candidate.type
@@ -80,11 +93,18 @@ def _tie(
     if kind in _PERSON:
         if confirms:
             return "linked"
+        if about_patients:
+            return "linked"
         if about_animals or not about_care:
             return "none"
         if in_care_sentence or _care_follows(doc, candidate):
             return "linked"
         return "none"
+    if kind is T.OTHER_ID and candidate.score >= 0.85:
+        # A room or bed number locates one patient whatever else the sentence says.
+        return "linked"
+    if kind is T.AGE and (about_patients or about_care):
+        return "linked"
     if kind in _CIRCUMSTANCE:
         if not in_care_sentence:
             return "none"
