@@ -61,12 +61,25 @@ def decide(doc: Document, candidates: list[Candidate]) -> Decision:
     confirms = any(c.type is T.CONFIRMS_PATIENT for c in candidates)
     linked: list[Candidate] = []
     uncertain: list[Candidate] = []
+    deferred: list[Candidate] = []
     for candidate in candidates:
         tie = _tie(doc, candidate, about_care, about_patients, about_animals, confirms)
         if tie == "linked":
             linked.append(candidate)
         elif tie == "uncertain":
             uncertain.append(candidate)
+        elif candidate.type in _CIRCUMSTANCE:
+            deferred.append(candidate)
+    # Once the post is known to be about a patient, a date or place in a sentence about that
+    # patient's care (or next to their name) is theirs too.
+    if linked or (about_patients and about_care):
+        anchors = [(c.start, c.end) for c in linked]
+        for candidate in deferred:
+            start, end = doc.sentence_at(candidate.start)
+            sentence = doc.text[start:end]
+            near_anchor = any(start <= a < end for a, _ in anchors)
+            if confirms or near_anchor or care_cues(sentence) or _PRONOUN.search(sentence):
+                linked.append(candidate)
     if linked:
         verdict = Verdict.BLOCK
     elif uncertain:

@@ -74,7 +74,7 @@ _PATTERNS: list[tuple[re.Pattern[str], float]] = [
     # A month alone, in care context: "in February", "since March".
     (re.compile(rf"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )){_MONTH_FULL}\b(?!\s+\d)"), 0.6),
 ]
-_RECURRING = re.compile(r"(?:every|each|on)\s+$|\b(?:every|mondays|tuesdays)\s*$", re.IGNORECASE)
+_RECURRING = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
 
 
 class DateRecognizer(Recognizer):
@@ -114,6 +114,9 @@ def _trim_preposition(start: int, text: str) -> tuple[int, str]:
 def _is_bare_year_or_range(text: str, start: int, end: int) -> bool:
     # "9–10 hrs", "1/2 cup", dosages: fractions with small numbers are not dates.
     value = text[start:end]
+    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/\d{2,4})?", value)
+    if numeric and not (1 <= int(numeric[1]) <= 12 and 1 <= int(numeric[2]) <= 31):
+        return True
     if re.fullmatch(r"\d/\d", value):
         return True
     return bool(re.match(r"\s*(?:cup|tsp|tbsp|dose|tablet|mg|oz)", text[end : end + 6]))
