@@ -32,7 +32,7 @@ c-?section|dementia|memory\ care|hearing\ aid|filler|botox|peel\ series|PicoSure
 lumpectomy|colonoscopy|endoscopy|labor|labou?r\ and\ delivery|ER\ visit|in\ the\ ER|to\ the\ ER|
 ED\ bay|our\ ED|ER|hospitali[sz]ed|physical\ therapy|PT\ session|his\ care|her\ care|
 their\ care|your\ care|emergency|pickup|picked\ up\ (?:his|her)|diagnosis|condition|
-\w+(?:ectomy|otomy|ostomy|plasty|oscopy)|cleaning|whitening|check-?ups?|shots|sober|sobriety|IOP|cavity-free|last\ hours|nursing\ home|home\ health|wristband|on\ rounds|blood\ pressure|A1C|stitches|sessions?\ of|before\ ?/\ ?after|before\ and\ after|biologic|skin|tear|ER|paciente|visita|dentista|cirugía|tratamiento|ciclo|quimio\w*|hospitalizad[oa]|residencia|chirurgie|résidente?
+\w+(?:ectomy|otomy|ostomy|plasty|oscopy)|cleaning|whitening|check-?ups?|shots|sober|sobriety|IOP|cavity-free|last\ hours|nursing\ home|home\ health|wristband|on\ rounds|blood\ pressure|A1C|stitches|sessions?\ of|before\ ?/\ ?after|before\ and\ after|biologic|skin|tear|ER|paciente|visita|shot|visitor|residential\ program|substance\ use|detox|presented\ with|case\ report|psych\ unit|is\ back\ for|dentista|cirugía|tratamiento|ciclo|quimio\w*|hospitalizad[oa]|residencia|chirurgie|résidente?
 """
 
 # Words that say the sentence is about staff, an event or the organization, not someone's care.

@@ -47,8 +47,12 @@ def _to_finding(doc: Document, candidate: Candidate, linked: bool) -> Finding:
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the strongest of overlapping candidates: longer spans first, then higher scores."""
-    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start) * c.score, -c.score, c.start))
+    """Keep the most certain of overlapping candidates, then the longer one.
+
+    A precise identifier (a room number, a date) inside a long descriptive phrase wins, so that
+    it is judged on its own terms; the phrase is a weaker, vaguer signal.
+    """
+    ranked = sorted(candidates, key=lambda c: (-c.score, -(c.end - c.start), c.start))
     kept: list[Candidate] = []
     for candidate in ranked:
         if all(candidate.end <= k.start or k.end <= candidate.start for k in kept):

@@ -140,6 +140,8 @@ def _care_follows(doc: Document, candidate: Candidate) -> bool:
     sentences = doc.sentences
     for index, (start, end) in enumerate(sentences):
         if start <= candidate.start < end:
+            if index > 0 and care_cues(doc.text[sentences[index - 1][0] : sentences[index - 1][1]]):
+                return True
             for next_start, next_end in sentences[index + 1 : index + 3]:
                 following = doc.text[next_start:next_end]
                 if care_cues(following) and _PRONOUN.search(following):

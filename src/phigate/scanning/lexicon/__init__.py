@@ -7,6 +7,7 @@ read once on first use, so a Vietnamese, Polish or Yoruba name is as visible as 
 from __future__ import annotations
 
 import importlib
+import unicodedata
 from functools import cache
 
 # Locales whose name tables we read: the languages of the communities US providers serve most.
@@ -66,8 +67,13 @@ def common_words() -> frozenset[str]:
     return frozenset(w.lower() for w in EnglishWords.word_list)
 
 
+def _without_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def is_given_name(word: str) -> bool:
-    return word.lower() in given_names()
+    lowered = word.lower()
+    return lowered in given_names() or _without_accents(lowered) in given_names()
 
 
 def is_family_name(word: str) -> bool:

@@ -25,11 +25,16 @@ _HONORIFIC = re.compile(
 )
 _PERSON_CUE = re.compile(
     r"(?:\b(?:baby|lil|little|sweet|brave|miss|nana|papa|grandpa|grandma|"
-    r"granny|abuela|abuelo|aunt|auntie|uncle|coach|buddy|mama|mom|dad|son|daughter|husband|wife|"
+    r"granny|abuela|abuelo|mamá|papá|tía|tío|aunt|auntie|uncle|coach|buddy|mama|mom|dad|son|daughter|husband|wife|"
     r"grandson|granddaughter|nephew|niece|cousin|boyfriend|girlfriend|fiancée?|partner|twins?|"
     r"sibling|brother|sister|girl|boy|kiddo|patient|resident|friend|neighbor|neighbour|survivor|"
     r"warrior|fighter|alum|veteran|pitcher|goalie|player|hero|champ|bride|groom|"
     r"mother|father|grandmother|grandfather|parents?|family\s+of|wife,|husband,|named))\s+$",
+    re.IGNORECASE,
+)
+# "our patient Hiroshi", "resident Hattie", "abuela Chayo": any capitalized word after is a name.
+_STRONG_CUE = re.compile(
+    r"\b(?:patient|resident|residents|abuela|abuelo|mamá|papá|grandson|granddaughter|baby|lil)\s+$",
     re.IGNORECASE,
 )
 # A title or role before the name marks staff, clergy, officials or supporters: not PHI.
@@ -67,8 +72,22 @@ _NOT_INITIALS = frozenset(
     "U.S. A.M. P.M. E.R. I.V. R.N. M.D. D.O. P.T. O.T. Q.I. N.P. P.A. D.C. U.K. E.U. L.A. "
     "N.Y. B.C. A.D. I.D. T.V. O.R. C.T. S.O.S. R.I.P. A.K.A. E.G. I.E. P.S.".split()
 )
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\w'’-]*")
-_TITLE_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’]+)?$")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Institutions and departments that follow "patient", "little" or a surname-like word.
+_INSTITUTION = frozenset(
+    """Relations Advocate Advocates Experience Portal Services Access Safety Privacy Navigator
+    Care Family Financial Council Center Centre Hospital Clinic School Preschool Academy Church
+    Team Department Foundation Fund House Hall Award Gala Program Unit Society Association
+    Club Institute Library Pharmacy Health Medical""".split()
+)
+
+
+def _is_title_word(word: str) -> bool:
+    """A capitalized word ("Bình", "Ruiz-Moreno"), checked with Unicode case rules."""
+    parts = word.replace("’", "'").split("-")
+    return all(
+        len(part) > 1 and part[0].isupper() and part[1:].replace("'", "").islower() for part in parts
+    )
 
 
 class NameRecognizer(Recognizer):
@@ -113,12 +132,15 @@ class NameRecognizer(Recognizer):
             cued = honorific or bool(_PERSON_CUE.search(before))
             if token in staff:
                 continue
-            if not _TITLE_WORD.match(token):
+            if not _is_title_word(token):
                 # Lowercase names count only right after a cue ("lil theo", "baby iris").
                 if not (cued and token.islower() and is_given_name(token) and not is_plain_word(token)):
                     continue
-            elif not (honorific or _looks_like_name(token, cued, doc, start)):
+            elif token in _INSTITUTION:
                 continue
+            elif not (honorific or _looks_like_name(token, cued, doc, start)):
+                if not (_STRONG_CUE.search(before) and not is_plain_word(token)):
+                    continue
             span_end = _extend_surname(text, end)
             after = text[span_end : span_end + 40]
             # Staff lists ("volunteers Pat, Lorraine and Gus") share the role of their first name.
@@ -171,13 +193,13 @@ def _looks_like_name(token: str, cued: bool, doc: Document, start: int) -> bool:
 def _extend_surname(text: str, end: int) -> int:
     """Take in up to two following surname words and a trailing initial ("Ava R.")."""
     for _ in range(2):
-        match = re.match(r"\s([A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*(?:-[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*)?)", text[end:])
+        match = re.match(r"\s([^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)", text[end:])
         if not match:
             break
         word = _strip_possessive(match.group(1))
-        if not _TITLE_WORD.match(word) and not word.isupper():
+        if not _is_title_word(word) and not word.isupper():
             break
-        if word.isupper() or (is_plain_word(word) and not is_family_name(word)):
+        if word.isupper() or word in _INSTITUTION or (is_plain_word(word) and not is_family_name(word)):
             break
         end += 1 + len(word)
     initial = re.match(r"\s[A-Z]\.", text[end:])

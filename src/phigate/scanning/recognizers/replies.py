@@ -60,6 +60,8 @@ _TRIGGERS = re.compile(
             r"\b(?:that|the)\s+ACL\s+is\b[^.!?]*",
             r"\bnos\s+alegra\b[^.!?]*|\bfue\s+un\s+honor\b[^.!?,]*",
             r"\bthe\s+number\s+(?:on|in)\s+your\s+chart\b",
+            rf"\b(?:your|his|her)\s+{_RELATIVE}\s+(?:were|was|is|are|did|had)\b[^.!?—]*",
+            r"\b(?:caught|treated|saw|helped|got|took\s+care\s+of)\s+(?:his|her|him|them|your)\b[^.!?]*",
         ]
     ),
     re.IGNORECASE,
