@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from phigate.scanning.document import Document
+from phigate.scanning.identifiers import IdentifierType
 from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
 from phigate.scanning.recognizers import Candidate, Recognizer, default_recognizers
 from phigate.scanning.report import Finding, ScanKind, ScanReport
@@ -30,8 +31,11 @@ class Scanner:
     ) -> ScanReport:
         kind = ScanKind(kind)
         doc = Document.from_text(text, kind, self.profile, in_reply_to)
-        candidates = _resolve_overlaps(
-            [c for recognizer in self.recognizers for c in recognizer.find(doc)]
+        found = [c for recognizer in self.recognizers for c in recognizer.find(doc)]
+        # A confirming clause is judged as a whole; the names and dates inside it stand on their own.
+        clauses = [c for c in found if c.type is IdentifierType.CONFIRMS_PATIENT]
+        candidates = clauses + _resolve_overlaps(
+            [c for c in found if c.type is not IdentifierType.CONFIRMS_PATIENT]
         )
         decision = decide(doc, candidates)
         findings = tuple(

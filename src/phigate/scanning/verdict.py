@@ -131,7 +131,11 @@ def _tie(
         before = doc.text[max(0, candidate.start - 40) : candidate.start]
         if _ORG_CONTACT.search(before):
             return "none"
-        return "linked" if confirms else "uncertain"
+        if confirms:
+            return "linked"
+        # Without a patient in the post, an unlisted number is almost always the organization's
+        # own; list it in the profile to be certain. With one, a person must look.
+        return "uncertain" if about_patients else "none"
     return "linked" if about_care else "uncertain"
 
 

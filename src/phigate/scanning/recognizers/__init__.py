@@ -10,13 +10,20 @@ from phigate.scanning.recognizers.email import EmailRecognizer
 from phigate.scanning.recognizers.handles import HandleRecognizer
 from phigate.scanning.recognizers.locations import LocationRecognizer
 from phigate.scanning.recognizers.names import NameRecognizer
+from phigate.scanning.recognizers.numbers import LabelledNumberRecognizer
+from phigate.scanning.recognizers.phones import PhoneRecognizer
 from phigate.scanning.recognizers.replies import ReplyConfirmationRecognizer
 from phigate.scanning.recognizers.rooms import RoomRecognizer
+from phigate.scanning.recognizers.web import IpAddressRecognizer, UrlRecognizer
 
 
 def default_recognizers() -> list[Recognizer]:
     return [
         EmailRecognizer(),
+        PhoneRecognizer(),
+        UrlRecognizer(),
+        IpAddressRecognizer(),
+        LabelledNumberRecognizer(),
         NameRecognizer(),
         HandleRecognizer(),
         DateRecognizer(),
