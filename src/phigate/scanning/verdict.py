@@ -162,6 +162,15 @@ def _sentence(doc: Document, candidate: Candidate) -> str:
     return doc.text[start:end]
 
 
+_NOUN = {
+    T.NAME: "name", T.HANDLE: "tagged account", T.LOCATION: "place", T.DATE: "date",
+    T.AGE: "age over 89", T.PHONE: "phone number", T.FAX: "fax number", T.EMAIL: "email address",
+    T.SSN: "Social Security number", T.MRN: "medical record number",
+    T.HEALTH_PLAN: "health plan number", T.ACCOUNT: "account number",
+    T.LICENSE: "licence or certificate number", T.VEHICLE: "vehicle identifier",
+    T.DEVICE: "device serial number", T.URL: "web address", T.IP: "IP address",
+    T.OTHER_ID: "identifying detail", T.CONFIRMS_PATIENT: "confirmation of care",
+}  # fmt: skip
 _LINKED_MESSAGE = {
     T.CONFIRMS_PATIENT: (
         "confirms that the person replied to is or was a patient, or describes their care "
@@ -180,10 +189,10 @@ def _reasons(doc: Document, linked: list[Candidate], uncertain: list[Candidate])
         if kind in _LINKED_MESSAGE:
             reasons.append(f"The reply {_LINKED_MESSAGE[kind]}.")
             continue
-        plural = "s" if count > 1 else ""
+        noun = _NOUN[kind] + ("s" if count > 1 else "")
         reasons.append(
-            f"{count} {category.title.lower()} item{plural} tied to a patient or their care "
-            f"({category.citation}): remove {'them' if count > 1 else 'it'}, or link a valid "
+            f"{count} {noun} tied to a patient or their care ({category.title}, "
+            f"{category.citation}): remove {'them' if count > 1 else 'it'}, or link a valid "
             "patient authorization (45 CFR 164.508)."
         )
     seen: set[IdentifierType] = set()
@@ -193,7 +202,7 @@ def _reasons(doc: Document, linked: list[Candidate], uncertain: list[Candidate])
         seen.add(candidate.type)
         category = CATEGORY[candidate.type]
         reasons.append(
-            f"Contains {category.title.lower()} ({category.citation}) that may belong to a "
-            "patient: a reviewer should confirm it is the organization's own or not about care."
+            f"A {_NOUN[candidate.type]} ({category.citation}) that may belong to a patient: a "
+            "reviewer should confirm it is the organization's own or not about care."
         )
     return tuple(reasons)

@@ -22,7 +22,7 @@ _STREET_SUFFIX = (
 )
 _PLACE_SUFFIX = (
     r"(?:High|Elementary|Middle|School|Prep|Academy|University|College|Church|Chapel|Convent|"
-    r"Library|Walmart|Field|Park|Hall|hall|Home|home|Plant|plant|Mill|Farm|Ranch|Marina|Mall|"
+    r"Library|Walmart|Field|Park|Hall|hall|group\s+home|Plant|plant|Mill|Farm|Ranch|Marina|Mall|"
     r"Center|County|Township|Parish|Heights|Estates|Village|Creek|Falls|Springs|Cove|Island|"
     r"Bridge|Lake|Valley|Ridge|Hollow|Fork|Bay|Beach|Harbor|Point|AME|VFW\s+hall)"
 )

@@ -108,8 +108,9 @@ class NameRecognizer(Recognizer):
             rest = _HASHTAG_PREFIX.sub("", tag)
             rest = _HASHTAG_SUFFIX.sub("", rest.lstrip("#")) or rest
             parts = re.findall(r"[A-Z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]+", rest)
+            # A campaign prefix (#Team..., #PrayFor...) is evidence enough for an everyday name.
             named = rest != tag.lstrip("#") and (
-                any(is_given_name(p) and not is_plain_word(p) for p in parts)
+                any(is_given_name(p) for p in parts)
                 or (rest.isupper() and 1 < len(rest) <= 3)
             )
             if named:
