@@ -19,14 +19,25 @@ from rich.table import Table
 from rich.text import Text
 
 from phigate import __version__
-from phigate.scanning import OrganizationProfile, ProfileError, Scanner, ScanKind, ScanReport, Verdict
+from phigate.scanning import (
+    OrganizationProfile,
+    ProfileError,
+    ScanKind,
+    Scanner,
+    ScanReport,
+    Verdict,
+)
 
 app = typer.Typer(
     help="phigate: keep patient information out of social media posts.",
     no_args_is_help=True,
     add_completion=False,
 )
-VERDICT_STYLE = {Verdict.BLOCK: "bold red", Verdict.REVIEW: "bold yellow", Verdict.ALLOW: "bold green"}
+VERDICT_STYLE = {
+    Verdict.BLOCK: "bold red",
+    Verdict.REVIEW: "bold yellow",
+    Verdict.ALLOW: "bold green",
+}
 EXIT_FOR_VERDICT = {Verdict.ALLOW: 0, Verdict.REVIEW: 1, Verdict.BLOCK: 2}
 EXIT_BAD_LINES = 3
 
@@ -61,14 +72,16 @@ def scan(
     text: Annotated[str | None, typer.Argument(help="The post or reply to scan.")] = None,
     reply: Annotated[bool, typer.Option("--reply", help="Scan as a reply to a comment.")] = False,
     in_reply_to: Annotated[
-        str | None, typer.Option("--in-reply-to", help="The comment being answered (implies --reply).")
+        str | None,
+        typer.Option("--in-reply-to", help="The comment being answered (implies --reply)."),
     ] = None,
     jsonl: Annotated[
         str | None,
         typer.Option("--jsonl", help="Scan a JSONL export, one post per line ('-' for stdin)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write batch results here (default stdout).")
+        Path | None,
+        typer.Option("--output", "-o", help="Write batch results here (default stdout)."),
     ] = None,
     profile: Annotated[
         Path | None, typer.Option("--profile", help="Organization profile (TOML).")
@@ -158,7 +171,9 @@ def scan_lines(scanner: Scanner, lines: Iterable[str]) -> Iterator[dict[str, Any
         if problem:
             yield {"line": number, "id": ident, "error": f"line {number}: {problem}"}
             continue
-        report = scanner.scan(record["text"], record.get("kind") or "post", record.get("in_reply_to"))
+        report = scanner.scan(
+            record["text"], record.get("kind") or "post", record.get("in_reply_to")
+        )
         yield {
             "id": ident,
             "verdict": report.verdict.value,
@@ -201,7 +216,9 @@ def demo() -> None:
     """Scan a few invented example posts and show what phigate reports."""
     console = Console()
     scanner = Scanner()
-    console.print("[bold]phigate demo[/]: invented example posts, scanned as an author would see them.\n")
+    console.print(
+        "[bold]phigate demo[/]: invented example posts, scanned as an author would see them.\n"
+    )
     for kind, text, comment in DEMO_POSTS:
         if comment:
             console.print(f"[dim]Reply to:[/] {comment}")

@@ -1,8 +1,8 @@
 """Scan text for the identifiers of 45 CFR 164.514(b)(2) and for replies that confirm a patient.
 
-    >>> from phigate.scanning import scan
-    >>> report = scan("Email me at jo@example.com", kind="post")
-    >>> report.verdict, [f.type for f in report.findings]
+>>> from phigate.scanning import scan
+>>> report = scan("Email me at jo@example.com", kind="post")
+>>> report.verdict, [f.type for f in report.findings]
 """
 
 from phigate.scanning.identifiers import IdentifierType

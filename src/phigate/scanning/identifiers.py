@@ -65,7 +65,9 @@ CATEGORY: dict[IdentifierType, SafeHarborCategory] = {
     IdentifierType.URL: _sh("N", "Web Universal Resource Locators (URLs)"),
     IdentifierType.IP: _sh("O", "Internet Protocol (IP) addresses"),
     IdentifierType.HANDLE: _sh("R", "Any other unique identifying number, characteristic, or code"),
-    IdentifierType.OTHER_ID: _sh("R", "Any other unique identifying number, characteristic, or code"),
+    IdentifierType.OTHER_ID: _sh(
+        "R", "Any other unique identifying number, characteristic, or code"
+    ),
     # Not one of the eighteen: a reply that confirms the commenter is a patient discloses health
     # information about a person the platform already identifies (45 CFR 160.103, 164.502(a)).
     IdentifierType.CONFIRMS_PATIENT: SafeHarborCategory(

@@ -150,7 +150,11 @@ def _join_digits(text: str) -> list[_Replacement]:
     replacements: list[_Replacement] = []
     for match in _SPELLED_DIGITS.finditer(text):
         pieces = [
-            (_DIGIT_WORDS[word.group().lower()], match.start() + word.start(), match.start() + word.end())
+            (
+                _DIGIT_WORDS[word.group().lower()],
+                match.start() + word.start(),
+                match.start() + word.end(),
+            )
             for word in re.finditer(r"[A-Za-z]+", match.group())
         ]
         replacements.append((match.start(), match.end(), pieces))

@@ -64,7 +64,9 @@ class OrganizationProfile:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
-            raise ProfileError(f"cannot read organization profile {path}: {error.strerror}") from None
+            raise ProfileError(
+                f"cannot read organization profile {path}: {error.strerror}"
+            ) from None
         except tomllib.TOMLDecodeError as error:
             raise ProfileError(f"organization profile {path} is not valid TOML: {error}") from None
         return cls.from_mapping(data, source=str(path))

@@ -18,7 +18,7 @@ from phigate.scanning.context import care_cues, non_care_cues, sentence_has_care
 from phigate.scanning.document import Document
 from phigate.scanning.identifiers import CATEGORY, IdentifierType
 from phigate.scanning.recognizers import Candidate
-from phigate.scanning.report import ScanKind, Verdict
+from phigate.scanning.report import Verdict
 
 T = IdentifierType
 _PERSON = (T.NAME, T.HANDLE)
@@ -126,7 +126,9 @@ def _tie(
             return "uncertain" if kind in (T.AGE, T.OTHER_ID) else "none"
         return "linked"
     if kind in _CONTACT:
-        if in_care_sentence and re.search(r"\b(?:his|her|their|patient|family)\b", _sentence(doc, candidate), re.I):
+        if in_care_sentence and re.search(
+            r"\b(?:his|her|their|patient|family)\b", _sentence(doc, candidate), re.I
+        ):
             return "linked"
         before = doc.text[max(0, candidate.start - 40) : candidate.start]
         if _ORG_CONTACT.search(before):

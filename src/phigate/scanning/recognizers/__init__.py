@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from phigate.scanning.recognizers.base import Candidate, Recognizer
 from phigate.scanning.recognizers.ages import AgeRecognizer
+from phigate.scanning.recognizers.base import Candidate, Recognizer
 from phigate.scanning.recognizers.circumstances import CircumstanceRecognizer
 from phigate.scanning.recognizers.dates import DateRecognizer
 from phigate.scanning.recognizers.email import EmailRecognizer

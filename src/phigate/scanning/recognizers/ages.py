@@ -21,9 +21,7 @@ _PATTERNS = [
     ),
     re.compile(rf"\({_AGE}\)"),
     re.compile(rf"[A-Za-z], {_AGE}(?=[,.;!]|\s+(?:and|who|years))"),
-    re.compile(
-        rf"\b{_AGE}(?:st|nd|rd|th|e|ème)(?=\s+(?:birthday|anniversaire|cumpleaños))", re.I
-    ),
+    re.compile(rf"\b{_AGE}(?:st|nd|rd|th|e|ème)(?=\s+(?:birthday|anniversaire|cumpleaños))", re.I),
     re.compile(rf"\bcumplió\s{_AGE}\s+años"),
     re.compile(rf"\b{_AGE}\s+ans\b"),
 ]

@@ -63,7 +63,9 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
         "A rare event identifies the family.",
     ),
     (
-        re.compile(r"\ba\s+['‘\"][^'’\"]{2,40}['’\"]\s+(?:\w+\s+){0,2}tattoo(?:\s+with\s+[^.!?]*)?", re.I),
+        re.compile(
+            r"\ba\s+['‘\"][^'’\"]{2,40}['’\"]\s+(?:\w+\s+){0,2}tattoo(?:\s+with\s+[^.!?]*)?", re.I
+        ),
         0.8,
         "A distinctive tattoo is a comparable image under Safe Harbor (Q)/(R).",
     ),

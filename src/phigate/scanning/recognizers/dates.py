@@ -72,7 +72,12 @@ _PATTERNS: list[tuple[re.Pattern[str], float]] = [
         0.75,
     ),
     # A month alone, in care context: "in February", "since March".
-    (re.compile(rf"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )){_MONTH_FULL}\b(?!\s+\d)"), 0.6),
+    (
+        re.compile(
+            rf"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )){_MONTH_FULL}\b(?!\s+\d)"
+        ),
+        0.6,
+    ),
 ]
 _RECURRING = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
 

@@ -69,16 +69,84 @@ _HASHTAG_PREFIX = re.compile(
 _HASHTAG_SUFFIX = re.compile(r"(?:strong|army|nation|squad|warrior|fighter|crew|tough)$", re.I)
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)|(?<![\w.])[A-Z]\.(?=\s+[A-Z][a-z]+\b)")
 _NOT_INITIALS = frozenset(
-    "U.S. A.M. P.M. E.R. I.V. R.N. M.D. D.O. P.T. O.T. Q.I. N.P. P.A. D.C. U.K. E.U. L.A. "
-    "N.Y. B.C. A.D. I.D. T.V. O.R. C.T. S.O.S. R.I.P. A.K.A. E.G. I.E. P.S.".split()
+    [
+        "U.S.",
+        "A.M.",
+        "P.M.",
+        "E.R.",
+        "I.V.",
+        "R.N.",
+        "M.D.",
+        "D.O.",
+        "P.T.",
+        "O.T.",
+        "Q.I.",
+        "N.P.",
+        "P.A.",
+        "D.C.",
+        "U.K.",
+        "E.U.",
+        "L.A.",
+        "N.Y.",
+        "B.C.",
+        "A.D.",
+        "I.D.",
+        "T.V.",
+        "O.R.",
+        "C.T.",
+        "S.O.S.",
+        "R.I.P.",
+        "A.K.A.",
+        "E.G.",
+        "I.E.",
+        "P.S.",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Institutions and departments that follow "patient", "little" or a surname-like word.
 _INSTITUTION = frozenset(
-    """Relations Advocate Advocates Experience Portal Services Access Safety Privacy Navigator
-    Care Family Financial Council Center Centre Hospital Clinic School Preschool Academy Church
-    Team Department Foundation Fund House Hall Award Gala Program Unit Society Association
-    Club Institute Library Pharmacy Health Medical""".split()
+    [
+        "Relations",
+        "Advocate",
+        "Advocates",
+        "Experience",
+        "Portal",
+        "Services",
+        "Access",
+        "Safety",
+        "Privacy",
+        "Navigator",
+        "Care",
+        "Family",
+        "Financial",
+        "Council",
+        "Center",
+        "Centre",
+        "Hospital",
+        "Clinic",
+        "School",
+        "Preschool",
+        "Academy",
+        "Church",
+        "Team",
+        "Department",
+        "Foundation",
+        "Fund",
+        "House",
+        "Hall",
+        "Award",
+        "Gala",
+        "Program",
+        "Unit",
+        "Society",
+        "Association",
+        "Club",
+        "Institute",
+        "Library",
+        "Pharmacy",
+        "Health",
+        "Medical",
+    ]
 )
 
 
@@ -86,7 +154,8 @@ def _is_title_word(word: str) -> bool:
     """A capitalized word ("Bình", "Ruiz-Moreno"), checked with Unicode case rules."""
     parts = word.replace("’", "'").split("-")
     return all(
-        len(part) > 1 and part[0].isupper() and part[1:].replace("'", "").islower() for part in parts
+        len(part) > 1 and part[0].isupper() and part[1:].replace("'", "").islower()
+        for part in parts
     )
 
 
@@ -110,8 +179,7 @@ class NameRecognizer(Recognizer):
             parts = re.findall(r"[A-Z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]+", rest)
             # A campaign prefix (#Team..., #PrayFor...) is evidence enough for an everyday name.
             named = rest != tag.lstrip("#") and (
-                any(is_given_name(p) for p in parts)
-                or (rest.isupper() and 1 < len(rest) <= 3)
+                any(is_given_name(p) for p in parts) or (rest.isupper() and 1 < len(rest) <= 3)
             )
             if named:
                 yield Candidate(
@@ -135,13 +203,18 @@ class NameRecognizer(Recognizer):
                 continue
             if not _is_title_word(token):
                 # Lowercase names count only right after a cue ("lil theo", "baby iris").
-                if not (cued and token.islower() and is_given_name(token) and not is_plain_word(token)):
+                if not (
+                    cued and token.islower() and is_given_name(token) and not is_plain_word(token)
+                ):
                     continue
             elif token in _INSTITUTION:
                 continue
-            elif not (honorific or _looks_like_name(token, cued, doc, start)):
-                if not (_STRONG_CUE.search(before) and not is_plain_word(token)):
-                    continue
+            elif not (
+                honorific
+                or _looks_like_name(token, cued, doc, start)
+                or (_STRONG_CUE.search(before) and not is_plain_word(token))
+            ):
+                continue
             span_end = _extend_surname(text, end)
             after = text[span_end : span_end + 40]
             # Staff lists ("volunteers Pat, Lorraine and Gus") share the role of their first name.
@@ -200,7 +273,11 @@ def _extend_surname(text: str, end: int) -> int:
         word = _strip_possessive(match.group(1))
         if not _is_title_word(word) and not word.isupper():
             break
-        if word.isupper() or word in _INSTITUTION or (is_plain_word(word) and not is_family_name(word)):
+        if (
+            word.isupper()
+            or word in _INSTITUTION
+            or (is_plain_word(word) and not is_family_name(word))
+        ):
             break
         end += 1 + len(word)
     initial = re.match(r"\s[A-Z]\.", text[end:])
@@ -228,6 +305,12 @@ def _every_occurrence(doc: Document, found: list[Candidate]) -> list[Candidate]:
                     continue
                 seen.add(match.span())
                 result.append(
-                    Candidate(NAME, match.start(), match.end(), 0.8, "Another mention of a name found above.")
+                    Candidate(
+                        NAME,
+                        match.start(),
+                        match.end(),
+                        0.8,
+                        "Another mention of a name found above.",
+                    )
                 )
     return result

@@ -22,27 +22,40 @@ _SEP = r"\s*(?:#|no\.?|number|num|nos?\.)?\s*[:#]?\s*"
 _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.SSN,
-        re.compile(rf"\b(?:SSN|social\s+security(?:\s+number)?|SS#)(?:\s+ending(?:\s+in)?)?{_SEP}(?P<value>\d{{3}}-?\d{{2}}-?\d{{4}}|\d{{4}})\b", re.I),
+        re.compile(
+            rf"\b(?:SSN|social\s+security(?:\s+number)?|SS#)(?:\s+ending(?:\s+in)?)?{_SEP}(?P<value>\d{{3}}-?\d{{2}}-?\d{{4}}|\d{{4}})\b",
+            re.I,
+        ),
         "A Social Security number, even its last four digits, identifies a person.",
     ),
     (
         T.MRN,
-        re.compile(rf"\b(?:MRN|MR#|medical\s+record(?:\s+number)?|chart|patient\s+ID){_SEP}{_VALUE}", re.I),
+        re.compile(
+            rf"\b(?:MRN|MR#|medical\s+record(?:\s+number)?|chart|patient\s+ID){_SEP}{_VALUE}", re.I
+        ),
         "A medical record number identifies the patient's chart.",
     ),
     (
         T.HEALTH_PLAN,
-        re.compile(rf"\b(?:member|subscriber|policy|Medicaid|Medicare|insurance|plan|beneficiary|MBI)\s*(?:ID|#|number|no\.?){_SEP}{_VALUE}", re.I),
+        re.compile(
+            rf"\b(?:member|subscriber|policy|Medicaid|Medicare|insurance|plan|beneficiary|MBI)\s*(?:ID|#|number|no\.?){_SEP}{_VALUE}",
+            re.I,
+        ),
         "A health plan member number identifies the insured person.",
     ),
     (
         T.ACCOUNT,
-        re.compile(rf"\b(?:account|acct\.?|billing\s+account|invoice){_SEP}(?P<value>[A-Z0-9]*\d[A-Z0-9-]{{3,20}}\d)", re.I),
+        re.compile(
+            rf"\b(?:account|acct\.?|billing\s+account|invoice){_SEP}(?P<value>[A-Z0-9]*\d[A-Z0-9-]{{3,20}}\d)",
+            re.I,
+        ),
         "An account number identifies the person billed.",
     ),
     (
         T.LICENSE,
-        re.compile(rf"\b(?:DL|driver'?s?\s+licen[cs]e|licen[cs]e|certificate|cert\.?){_SEP}{_VALUE}", re.I),
+        re.compile(
+            rf"\b(?:DL|driver'?s?\s+licen[cs]e|licen[cs]e|certificate|cert\.?){_SEP}{_VALUE}", re.I
+        ),
         "A licence or certificate number identifies its holder.",
     ),
     (
@@ -52,7 +65,10 @@ _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     ),
     (
         T.DEVICE,
-        re.compile(rf"\b(?:serial|S/N|SN|UDI|lot|device\s+(?:ID|serial)|model\s+serial)(?:\s+number)?{_SEP}{_VALUE}", re.I),
+        re.compile(
+            rf"\b(?:serial|S/N|SN|UDI|lot|device\s+(?:ID|serial)|model\s+serial)(?:\s+number)?{_SEP}{_VALUE}",
+            re.I,
+        ),
         "A device serial number is tied to the one patient who has the device.",
     ),
 ]
@@ -90,9 +106,13 @@ class LabelledNumberRecognizer(Recognizer):
         for kind, pattern, reason in _LABELLED:
             for match in pattern.finditer(doc.text):
                 start, end = match.span("value")
-                if any(s < end and start < e for s, e in taken) or not re.search(r"\d", match["value"]):
+                if any(s < end and start < e for s, e in taken) or not re.search(
+                    r"\d", match["value"]
+                ):
                     continue
-                if _ORGANIZATION_LICENCE.search(doc.text[max(0, match.start() - 30) : match.start()]):
+                if _ORGANIZATION_LICENCE.search(
+                    doc.text[max(0, match.start() - 30) : match.start()]
+                ):
                     continue
                 taken.append((start, end))
                 yield Candidate(kind, start, end, 0.9, reason, inherent=True)
@@ -104,14 +124,34 @@ class LabelledNumberRecognizer(Recognizer):
             # scanner must not wave a number through just because it looks invented.
             if area in {"000", "666"} or group == "00" or serial == "0000":
                 continue
-            yield Candidate(T.SSN, match.start(), match.end(), 0.8,
-                            "This has the shape of a Social Security number.", inherent=True)
+            yield Candidate(
+                T.SSN,
+                match.start(),
+                match.end(),
+                0.8,
+                "This has the shape of a Social Security number.",
+                inherent=True,
+            )
         for match in _DEVICE_IN_PARENS.finditer(doc.text):
             start, end = match.span("value")
             if not any(s < end and start < e for s, e in taken):
-                yield Candidate(T.DEVICE, start, end, 0.8,
-                                "A device serial number is tied to the one patient who has it.", inherent=True)
+                yield Candidate(
+                    T.DEVICE,
+                    start,
+                    end,
+                    0.8,
+                    "A device serial number is tied to the one patient who has it.",
+                    inherent=True,
+                )
         for match in _VIN.finditer(doc.text):
-            if vin_check_digit_ok(match.group()) and not any(s < match.end() and match.start() < e for s, e in taken):
-                yield Candidate(T.VEHICLE, match.start(), match.end(), 0.9,
-                                "A vehicle identification number (check digit valid) identifies the owner.", inherent=True)
+            if vin_check_digit_ok(match.group()) and not any(
+                s < match.end() and match.start() < e for s, e in taken
+            ):
+                yield Candidate(
+                    T.VEHICLE,
+                    match.start(),
+                    match.end(),
+                    0.9,
+                    "A vehicle identification number (check digit valid) identifies the owner.",
+                    inherent=True,
+                )

@@ -24,8 +24,8 @@ class PhoneRecognizer(Recognizer):
 
     def find(self, doc: Document) -> Iterator[Candidate]:
         spans: list[tuple[int, int]] = []
-        for match in phonenumbers.PhoneNumberMatcher(doc.text, "US", phonenumbers.Leniency.POSSIBLE):
-            spans.append((match.start, match.end))
+        matcher = phonenumbers.PhoneNumberMatcher(doc.text, "US", phonenumbers.Leniency.POSSIBLE)
+        spans.extend((found.start, found.end) for found in matcher)
         for match in _LOCAL.finditer(doc.text):
             if not any(s <= match.start() < e for s, e in spans):
                 spans.append(match.span())
@@ -35,7 +35,9 @@ class PhoneRecognizer(Recognizer):
                 continue
             before = doc.text[max(0, start - 20) : start]
             if _FAX_LABEL.search(before):
-                yield Candidate(IdentifierType.FAX, start, end, 0.9, "A fax number reaches a person.")
+                yield Candidate(
+                    IdentifierType.FAX, start, end, 0.9, "A fax number reaches a person."
+                )
             else:
                 yield Candidate(
                     IdentifierType.PHONE, start, end, 0.85, "A phone number reaches a person."
