@@ -207,9 +207,7 @@ class NameRecognizer(Recognizer):
                     cued and token.islower() and is_given_name(token) and not is_plain_word(token)
                 ):
                     continue
-            elif token in _INSTITUTION:
-                continue
-            elif not (
+            elif token in _INSTITUTION or not (
                 honorific
                 or _looks_like_name(token, cued, doc, start)
                 or (_STRONG_CUE.search(before) and not is_plain_word(token))
