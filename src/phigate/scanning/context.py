@@ -38,7 +38,7 @@ their\ care|your\ care|emergency|pickup|picked\ up\ (?:his|her)|diagnosis|condit
 # Words that say the sentence is about staff, an event or the organization, not someone's care.
 _NOT_CARE = r"""
 join\ us|register|registration|rsvp|webinar|seminar|class|classes|workshop|tour|open\ house|
-open|opens|opening|located|locations|hiring|job\ fair|we're\ hiring|apply|welcome\ (?:dr|our\ new)|accepting\ new\ patients|
+open|opens|opening|free|walk-ins?|located|locations|hiring|job\ fair|we're\ hiring|apply|welcome\ (?:dr|our\ new)|accepting\ new\ patients|
 now\ enrolling|enroll|trial|study|conference|award|accreditation|grade|rating|ranked|
 donat\w*|donor|sponsor\w*|volunteer\w*|fundrais\w*|5k|10k|fun\ run|walk|gala|
 anniversary\ (?:of|at)|years\ (?:at|with\ us|of\ service)|retire\w*|employee\ of\ the|

@@ -26,10 +26,14 @@ _CONTACT = (T.PHONE, T.FAX, T.EMAIL, T.URL, T.IP)
 _CIRCUMSTANCE = (T.DATE, T.LOCATION, T.AGE, T.OTHER_ID)
 # Phrases that introduce the organization's own contact details ("call us at", "Questions:").
 _ORG_CONTACT = re.compile(
-    r"(?:call|text|reach|contact|email|fax|write|book|register|rsvp|questions|info|information|"
-    r"main|billing|records|line|desk|office|us|our|at|or|help|portal|online|visit|see|read|go\s+to|"
-    r"details|more|link|status\s+page|learn\s+more)\W{0,3}(?:us\s+)?(?:at\s+|to\s+)?\S*\s*$",
+    r"\b(?:call|text|reach|contact|email|fax|write\s+to|book|register|rsvp|questions|info|"
+    r"information|main|billing|records|line|desk|office|help|portal|online|visit|see|read|go\s+to|"
+    r"details|more|link|status\s+page|learn\s+more|apply|donate|give)\b"
+    r"(?:\s+(?:us|our\s+[\w\s]{0,30}?|now|today|anytime|online))?\W{0,3}(?:at|to|on|:)?\s*$",
     re.IGNORECASE,
+)
+_THIRD_PERSON = re.compile(
+    r"\b(?:his|her|their|him|patient['’]s|family|mom|dad|wife|husband|son|daughter)\b", re.I
 )
 _ANIMAL = re.compile(
     r"\b(?:dog|dogs|puppy|pup|cat|cats|kitten|pet|pets|parrot|horse|retriever|labradoodle|"
@@ -37,6 +41,7 @@ _ANIMAL = re.compile(
     re.IGNORECASE,
 )
 # A post about particular patients ("our residents", "patient of the month"), not care in general.
+_STAFF_SENTENCE = re.compile(r"\b(?:Dr\.|volunteer\w*|chief|director|served\s+as)\b", re.I)
 _PATIENT_ANCHOR = re.compile(
     r"\b(?:our|my|the|a|his|her)\s+(?:[\w-]+\s+){0,2}(?:patients?|residents?|pt|client)\b"
     r"(?!\s+(?:portal|relations|advocate|experience|safety|privacy|services|council))"
@@ -116,25 +121,28 @@ def _tie(
     if kind is T.OTHER_ID and candidate.score >= 0.85:
         # A room or bed number locates one patient whatever else the sentence says.
         return "linked"
-    if kind is T.AGE and (about_patients or about_care):
+    if kind is T.AGE and (about_patients or about_care) and not _STAFF_SENTENCE.search(
+        _sentence(doc, candidate)
+    ):
         return "linked"
     if kind in _CIRCUMSTANCE:
         if not in_care_sentence:
             return "none"
         start, end = doc.sentence_at(candidate.start)
-        if non_care_cues(doc.text[start:end]):
+        if non_care_cues(doc.text[start:end]) or (not about_patients and non_care_cues(doc.text)):
             return "uncertain" if kind in (T.AGE, T.OTHER_ID) else "none"
         return "linked"
     if kind in _CONTACT:
-        if in_care_sentence and re.search(
-            r"\b(?:his|her|their|patient|family)\b", _sentence(doc, candidate), re.I
-        ):
+        if confirms:
+            return "linked"
+        sentence = _sentence(doc, candidate)
+        if about_patients and _THIRD_PERSON.search(sentence):
+            return "linked"
+        if in_care_sentence and _THIRD_PERSON.search(sentence):
             return "linked"
         before = doc.text[max(0, candidate.start - 40) : candidate.start]
         if _ORG_CONTACT.search(before):
             return "none"
-        if confirms:
-            return "linked"
         # Without a patient in the post, an unlisted number is almost always the organization's
         # own; list it in the profile to be certain. With one, a person must look.
         return "uncertain" if about_patients else "none"

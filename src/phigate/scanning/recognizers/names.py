@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from phigate.scanning.document import Document
 from phigate.scanning.identifiers import IdentifierType
-from phigate.scanning.lexicon import is_family_name, is_given_name, is_plain_word
+from phigate.scanning.lexicon import common_words, is_family_name, is_given_name, is_plain_word
 from phigate.scanning.recognizers.base import Candidate, Recognizer
 
 NAME = IdentifierType.NAME
@@ -201,6 +201,12 @@ class NameRecognizer(Recognizer):
             cued = honorific or bool(_PERSON_CUE.search(before))
             if token in staff:
                 continue
+            if _is_title_word(token) and _ROLE_BEFORE.search(before):
+                # Named in a role: staff, volunteer, official. Later mentions are staff too.
+                span_end = _extend_surname(text, end)
+                staff.update(text[start:span_end].split())
+                previous_staff_end = span_end
+                continue
             if not _is_title_word(token):
                 # Lowercase names count only right after a cue ("lil theo", "baby iris").
                 if not (
@@ -296,7 +302,7 @@ def _every_occurrence(doc: Document, found: list[Candidate]) -> list[Candidate]:
     seen = {(c.start, c.end) for c in found}
     for name in {doc.text[c.start : c.end] for c in found if c.end - c.start >= 2}:
         for token in {name, *name.split()[:1]}:
-            if len(token) < 3 or not token[0].isupper() or is_plain_word(token):
+            if len(token) < 3 or not token[0].isupper() or token.lower() in common_words():
                 continue
             for match in re.finditer(rf"(?<![\w#@]){re.escape(token)}(?!\w)", doc.text):
                 if any(s <= match.start() < e for s, e in seen):
