@@ -39,7 +39,7 @@ _STRONG_CUE = re.compile(
 )
 # A title or role before the name marks staff, clergy, officials or supporters: not PHI.
 _ROLE_BEFORE = re.compile(
-    r"(?:\b(?:Dr|Doctor|Nurse|RN|NP|PA|Rev|Reverend|Rabbi|Imam|Father|Pastor|Chaplain|Captain|"
+    r"(?:\b(?i:Dr|Doctor|Nurse|RN|NP|PA|Rev|Reverend|Rabbi|Imam|Father|Pastor|Chaplain|Captain|"
     r"Capt|Officer|Chief|Sheriff|Deputy|Mayor|Senator|Rep|Governor|Judge|Prof|Professor|CEO|CNO|"
     r"CMO|President|Director|Manager|Supervisor|Coordinator|Navigator|clerk|consultant|transporter|"
     r"technologists?|tech|therapist|pharmacist|hygienist|dentist|assistant|aide|CNA|LPN|driver|"

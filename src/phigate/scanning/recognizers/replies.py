@@ -66,7 +66,7 @@ _TRIGGERS = re.compile(
     ),
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(r"[.!?;:](?!\d)|\s[—–-]\s|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$|[\"')\]])|\s[—–-]\s|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 
 
 class ReplyConfirmationRecognizer(Recognizer):

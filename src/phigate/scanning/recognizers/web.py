@@ -19,9 +19,8 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
-_IPV6 = re.compile(
-    r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?::[0-9a-f]{1,4})*(?![\w:])", re.I
-)
+# Anything with two colons and only hex digits is a candidate; the ipaddress module decides.
+_IPV6 = re.compile(r"(?<![\w:])[0-9a-f]{0,4}:[0-9a-f:]*:[0-9a-f]{0,4}(?![\w:])", re.I)
 
 
 class UrlRecognizer(Recognizer):
