@@ -1,5 +1,6 @@
-from phigate.scanning import IdentifierType, Verdict, scan
 from tests.scanning.conftest import found
+
+from phigate.scanning import IdentifierType, Verdict, scan
 
 DATE, AGE = IdentifierType.DATE, IdentifierType.AGE
 
@@ -10,7 +11,9 @@ def test_explicit_and_relative_care_dates() -> None:
 
 
 def test_intervals_after_a_procedure_are_dates() -> None:
-    report = scan("Patient of the Month: Tomás! Eight weeks after rotator cuff repair he is pitching.")
+    report = scan(
+        "Patient of the Month: Tomás! Eight weeks after rotator cuff repair he is pitching."
+    )
     assert "Eight weeks after" in found(report, DATE)
 
 

@@ -1,5 +1,6 @@
-from phigate.scanning import IdentifierType, scan
 from tests.scanning.conftest import found
+
+from phigate.scanning import IdentifierType, scan
 
 T = IdentifierType
 

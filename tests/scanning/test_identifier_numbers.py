@@ -1,8 +1,8 @@
 import pytest
+from tests.scanning.conftest import found
 
 from phigate.scanning import IdentifierType, OrganizationProfile, Verdict, scan
 from phigate.scanning.recognizers.numbers import vin_check_digit_ok
-from tests.scanning.conftest import found
 
 T = IdentifierType
 
@@ -20,7 +20,9 @@ def test_partial_ssn_is_an_identifier() -> None:
 
 
 def test_device_serial_and_plate() -> None:
-    report = scan("hearing aid found, serial # HX2-77104-RT. Also the patient's car, plate 7KJD302.")
+    report = scan(
+        "hearing aid found, serial # HX2-77104-RT. Also the patient's car, plate 7KJD302."
+    )
     assert found(report, T.DEVICE) == ["HX2-77104-RT"]
     assert found(report, T.VEHICLE) == ["7KJD302"]
 
@@ -70,5 +72,7 @@ def test_fax_is_told_apart_from_phone() -> None:
 
 
 def test_email_of_a_patient_family() -> None:
-    report = scan("Our patient Rosa's daughter asked us to share: reach the family at maria@example.com")
+    report = scan(
+        "Our patient Rosa's daughter asked us to share: reach the family at maria@example.com"
+    )
     assert found(report, T.EMAIL) == ["maria@example.com"]

@@ -1,17 +1,22 @@
-from phigate.scanning import IdentifierType, OrganizationProfile, Verdict, scan
 from tests.scanning.conftest import found
+
+from phigate.scanning import IdentifierType, OrganizationProfile, Verdict, scan
 
 NAME = IdentifierType.NAME
 
 
 def test_full_name_of_a_patient_blocks() -> None:
-    report = scan("Happy heart-iversary to Walter Kozlowski! One year ago today we implanted his LVAD.")
+    report = scan(
+        "Happy heart-iversary to Walter Kozlowski! One year ago today we implanted his LVAD."
+    )
     assert report.verdict is Verdict.BLOCK
     assert "Walter Kozlowski" in found(report, NAME)
 
 
 def test_first_name_after_a_family_cue_and_every_later_mention() -> None:
-    report = scan("Welcome home, baby Iris! 💙 She went home yesterday after surgery. We love you, Iris!")
+    report = scan(
+        "Welcome home, baby Iris! 💙 She went home yesterday after surgery. We love you, Iris!"
+    )
     assert found(report, NAME) == ["Iris", "Iris"]
 
 
@@ -21,14 +26,18 @@ def test_honorific_with_an_unlisted_surname() -> None:
 
 
 def test_accented_and_vietnamese_names() -> None:
-    report = scan("Mr. Nguyễn Văn Bình had his blood pressure checked and went to the ER. Thanks Łukasz's family too, after his knee surgery.")
+    report = scan(
+        "Mr. Nguyễn Văn Bình had his blood pressure checked and went to the ER. Thanks Łukasz's family too, after his knee surgery."
+    )
     names = found(report, NAME)
     assert "Nguyễn Văn Bình" in names
     assert any(n.startswith("Łukasz") for n in names)
 
 
 def test_name_inside_a_support_hashtag() -> None:
-    report = scan("Our Peds unit wore green for #TeamTJ and #StrongLikeSofia after their surgeries 💚")
+    report = scan(
+        "Our Peds unit wore green for #TeamTJ and #StrongLikeSofia after their surgeries 💚"
+    )
     assert found(report, NAME) == ["#TeamTJ", "#StrongLikeSofia"]
 
 

@@ -5,12 +5,15 @@
 >>> report.verdict, [f.type for f in report.findings]
 """
 
-from phigate.scanning.identifiers import IdentifierType
+from phigate.scanning.identifiers import PLACEHOLDER, IdentifierType
 from phigate.scanning.profile import OrganizationProfile, ProfileError
 from phigate.scanning.report import Finding, ScanKind, ScanReport, Verdict
 from phigate.scanning.scanner import Scanner, scan
 
+PLACEHOLDERS = frozenset(PLACEHOLDER.values())
+
 __all__ = [
+    "PLACEHOLDERS",
     "Finding",
     "IdentifierType",
     "OrganizationProfile",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from phigate.scanning.document import Document
@@ -38,9 +39,11 @@ class Scanner:
             [c for c in found if c.type is not IdentifierType.CONFIRMS_PATIENT]
         )
         decision = decide(doc, candidates)
+        mentions = [(c, c in decision.linked) for c in decision.kept]
+        mentions += _repeated_mentions(doc, mentions)
         findings = tuple(
-            _to_finding(doc, c, c in decision.linked)
-            for c in sorted(decision.kept, key=lambda c: (c.start, c.end))
+            _to_finding(doc, c, linked)
+            for c, linked in sorted(mentions, key=lambda m: (m[0].start, m[0].end))
         )
         return ScanReport(text, kind, decision.verdict, decision.reasons, findings)
 
@@ -48,6 +51,27 @@ class Scanner:
 def _to_finding(doc: Document, candidate: Candidate, linked: bool) -> Finding:
     start, end = doc.source.original_span(candidate.start, candidate.end)
     return Finding(candidate.type, start, end, candidate.score, candidate.reason, linked)
+
+
+def _repeated_mentions(
+    doc: Document, kept: list[tuple[Candidate, bool]]
+) -> list[tuple[Candidate, bool]]:
+    """Flag every other whole occurrence of a flagged value, so the redacted text cannot leak it."""
+    taken = [(c.start, c.end) for c, _ in kept]
+    extra: list[tuple[Candidate, bool]] = []
+    for candidate, linked in kept:
+        value = doc.text[candidate.start : candidate.end]
+        if candidate.type is IdentifierType.CONFIRMS_PATIENT or len(value.strip()) < 2:
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", doc.text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            taken.append(match.span())
+            repeat = Candidate(
+                candidate.type, match.start(), match.end(), candidate.score, candidate.reason
+            )
+            extra.append((repeat, linked))
+    return extra
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

@@ -121,8 +121,10 @@ def _tie(
     if kind is T.OTHER_ID and candidate.score >= 0.85:
         # A room or bed number locates one patient whatever else the sentence says.
         return "linked"
-    if kind is T.AGE and (about_patients or about_care) and not _STAFF_SENTENCE.search(
-        _sentence(doc, candidate)
+    if (
+        kind is T.AGE
+        and (about_patients or about_care)
+        and not _STAFF_SENTENCE.search(_sentence(doc, candidate))
     ):
         return "linked"
     if kind in _CIRCUMSTANCE:
