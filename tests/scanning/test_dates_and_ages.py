@@ -1,6 +1,5 @@
-from tests.scanning.conftest import found
-
 from phigate.scanning import IdentifierType, Verdict, scan
+from tests.scanning.conftest import found
 
 DATE, AGE = IdentifierType.DATE, IdentifierType.AGE
 

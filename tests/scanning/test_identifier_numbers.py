@@ -1,8 +1,8 @@
 import pytest
-from tests.scanning.conftest import found
 
 from phigate.scanning import IdentifierType, OrganizationProfile, Verdict, scan
 from phigate.scanning.recognizers.numbers import vin_check_digit_ok
+from tests.scanning.conftest import found
 
 T = IdentifierType
 

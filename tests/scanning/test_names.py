@@ -1,6 +1,5 @@
-from tests.scanning.conftest import found
-
 from phigate.scanning import IdentifierType, OrganizationProfile, Verdict, scan
+from tests.scanning.conftest import found
 
 NAME = IdentifierType.NAME
 
