@@ -12,7 +12,14 @@ from collections.abc import Iterator
 
 from phigate.scanning.document import Document
 from phigate.scanning.identifiers import IdentifierType
-from phigate.scanning.lexicon import common_words, is_family_name, is_given_name, is_plain_word
+from phigate.scanning.lexicon import (
+    common_words,
+    family_names,
+    given_names,
+    is_family_name,
+    is_given_name,
+    is_plain_word,
+)
 from phigate.scanning.recognizers.base import Candidate, Recognizer
 
 NAME = IdentifierType.NAME
@@ -161,6 +168,11 @@ def _is_title_word(word: str) -> bool:
 
 class NameRecognizer(Recognizer):
     types = (NAME,)
+
+    def __init__(self) -> None:
+        # Read the name tables now, so the first scan is as fast as every other one.
+        given_names()
+        family_names()
 
     def find(self, doc: Document) -> Iterator[Candidate]:
         found: list[Candidate] = []
