@@ -144,9 +144,11 @@ def _sample(rows: list[dict[str, Any]], limit: int, seed: str) -> list[dict[str,
 def load_external(shared: Path, limit: int) -> tuple[list[ExternalSet], list[str]]:
     """The external sets present under `shared`, each sampled to `limit` records (0 = all)."""
     folder = shared / EXTERNAL_DIR
-    label_map: dict[str, dict[str, str | None]] = json.loads(
-        (folder / "hipaa_label_map.json").read_text(encoding="utf-8")
-    )
+    map_file = folder / "hipaa_label_map.json"
+    if not map_file.is_file():
+        # Without the map no external label can be scored; dev_posts alone is still worth running.
+        return [], list(EXTERNAL_SETS)
+    label_map: dict[str, dict[str, str | None]] = json.loads(map_file.read_text(encoding="utf-8"))
     sets, missing = [], []
     for name in EXTERNAL_SETS:
         path = folder / f"{name}.jsonl"
@@ -155,15 +157,16 @@ def load_external(shared: Path, limit: int) -> tuple[list[ExternalSet], list[str
             continue
         rows = _read_jsonl(path)
         mapping = label_map[name]
-        set_types = {t for t in mapping.values() if t}
+        set_types: set[str] = {t for t in mapping.values() if t}
         if name.startswith("wnut17"):
             set_types &= WNUT_TYPES
         is_test_cases = any((r.get("meta") or {}).get("annotated_types") for r in rows)
         current = ExternalSet(name, [], len(rows), precision_scored=is_test_cases)
         for row in _sample(rows, limit, seed=name):
             annotated = (row.get("meta") or {}).get("annotated_types")
+            scored: set[str]
             if annotated:
-                scored = {mapping[a] for a in annotated if mapping.get(a)} & set_types
+                scored = {t for a in annotated if (t := mapping.get(a))} & set_types
             else:
                 scored = set(set_types)
             if not scored:
