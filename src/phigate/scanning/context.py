@@ -41,9 +41,9 @@ join\ us|register|registration|rsvp|webinar|seminar|class|classes|workshop|tour|
 open|opens|opening|free|walk-ins?|located|locations|hiring|job\ fair|we're\ hiring|apply|welcome\ (?:dr|our\ new)|accepting\ new\ patients|
 now\ enrolling|enroll|trial|study|conference|award|accreditation|grade|rating|ranked|
 donat\w*|donor|sponsor\w*|volunteer\w*|fundrais\w*|5k|10k|fun\ run|walk|gala|
-anniversary\ (?:of|at)|years\ (?:at|with\ us|of\ service)|retire\w*|employee\ of\ the|
+anniversary\ (?:of|at)|years\ (?:at|with\ us|of\ service)|retirement|retiring|employee\ of\ the|
 nurses?\ week|match\ day|fellowship|residency|interns?|
-closed|open\ (?:daily|24/7|today|tomorrow)|hours|maintenance|outage|
+closed|open\ (?:daily|24/7|today|tomorrow)|open\ hours|clinic\ hours|maintenance|outage|
 stock\ image|composite|actor|actors|mannequin|simulat\w*|illustration|not\ real\ patients?|
 de-identified|aggregate|statistic\w*|median|average|percent|%|
 dog|dogs|puppy|pup|cat|cats|kitten|pet|pets|parrot|horse|golden\ retriever|labradoodle|

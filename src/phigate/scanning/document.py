@@ -70,7 +70,8 @@ class Document:
             start = match.end()
         if start < len(self.text):
             spans.append((start, len(self.text)))
-        return spans
+        # Emoji-only fragments ("💉🦸") are not sentences; they would cut a thought in two.
+        return [(s, e) for s, e in spans if any(c.isalpha() for c in self.text[s:e])]
 
     def sentence_at(self, position: int) -> tuple[int, int]:
         for start, end in self.sentences:

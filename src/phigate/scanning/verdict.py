@@ -48,7 +48,11 @@ _PATIENT_ANCHOR = re.compile(
     r"|\bpatient\s+of\s+the\s+(?:week|month|year)|\bNICU\s+(?:alum|grad)",
     re.IGNORECASE,
 )
-_HUMAN_PATIENT = re.compile(r"\b(?:patient|resident|his\s+owner|her\s+owner|its\s+owner)\b", re.I)
+_HUMAN_PATIENT = re.compile(
+    r"\b(?:patient|resident|(?:his|her|its)\s+owner|man|woman|boy|girl|baby|kid|child|mom|dad|"
+    r"grandpa|grandma|family\s+of|Mr|Mrs|Ms)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,9 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     ),
     (
         re.compile(
-            rf"\b(?:the|a|an)\s+{_AGE_PHRASE}?(?:retired\s+|local\s+|star\s+|starting\s+)?"
-            rf"{_OCCUPATIONS}\b(?:\s+(?:who|from|brought|rescued|at|on|in|down)\b[^.!?;:—]*)?",
+            rf"\b(?:the|a|an)\s+{_AGE_PHRASE}?(?:(?:retired|local|star|starting|young|old|elderly|"
+            rf"teenage|little)\s+)*{_OCCUPATIONS}\b"
+            r"(?:\s+(?:who|from|brought|rescued|at|on|in|down)\b(?:\s+(?!with\b|and\b)[^\s.!?;:—,]+){1,9})?",
         ),
         0.6,
         "A description (occupation, age, event) that lets people who know them tell who it is.",

@@ -73,7 +73,11 @@ _HASHTAG_PREFIX = re.compile(
     r"standwith|bravelike|hugsfor|wearegreenfor|wegot)(?=.)",
     re.IGNORECASE,
 )
-_HASHTAG_SUFFIX = re.compile(r"(?:strong|army|nation|squad|warrior|fighter|crew|tough)$", re.I)
+_HASHTAG_SUFFIX = re.compile(
+    r"(?:strong|army|nation|squad|warrior|fighter|crew|tough|moves|journey|fights|story|"
+    r"recovery|comeback|walks|runs|wins)$",
+    re.I,
+)
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)|(?<![\w.])[A-Z]\.(?=\s+[A-Z][a-z]+\b)")
 _NOT_INITIALS = frozenset(
     [
@@ -186,8 +190,8 @@ class NameRecognizer(Recognizer):
             tag = word.text
             if not tag.startswith("#") or len(tag) < 4:
                 continue
-            rest = _HASHTAG_PREFIX.sub("", tag)
-            rest = _HASHTAG_SUFFIX.sub("", rest.lstrip("#")) or rest
+            rest = _HASHTAG_PREFIX.sub("", tag).lstrip("#")
+            rest = _HASHTAG_SUFFIX.sub("", rest) or rest
             parts = re.findall(r"[A-Z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]+", rest)
             # A campaign prefix (#Team..., #PrayFor...) is evidence enough for an everyday name.
             named = rest != tag.lstrip("#") and (
@@ -275,9 +279,13 @@ def _looks_like_name(token: str, cued: bool, doc: Document, start: int) -> bool:
         return False
     if not is_plain_word(token):
         return True
-    # An ambiguous given name ("Will", "Grace") needs a surname after it.
-    following = re.match(r"\s+([A-Z][a-z]+)", doc.text[start + len(token) :])
-    return bool(following and is_family_name(following.group(1)))
+    # An ambiguous given name ("Will", "Grace") needs a surname after it, or must be spoken to
+    # ("Mason, you are brave"; "Mason you are brave") while not being an everyday word.
+    rest = doc.text[start + len(token) :]
+    following = re.match(r"\s+([A-Z][a-z]+)", rest)
+    if following and is_family_name(following.group(1)):
+        return True
+    return token.lower() not in common_words() and bool(re.match(r",?\s+you\b|!", rest))
 
 
 def _extend_surname(text: str, end: int) -> int:

@@ -31,6 +31,8 @@ class PhoneRecognizer(Recognizer):
                 spans.append(match.span())
         for start, end in sorted(spans):
             number = doc.text[start:end]
+            if start > 0 and (doc.text[start - 1].isalnum() or doc.text[start - 1] in "-_/"):
+                continue  # the tail of a longer code ("DS2-881045"), not a phone number
             if doc.profile.owns_phone(number) or _looks_like_a_range(number):
                 continue
             before = doc.text[max(0, start - 20) : start]
