@@ -80,7 +80,9 @@ def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     A precise identifier (a room number, a date) inside a long descriptive phrase wins, so that
     it is judged on its own terms; the phrase is a weaker, vaguer signal.
     """
-    ranked = sorted(candidates, key=lambda c: (not c.inherent, -c.score, -(c.end - c.start), c.start))
+    ranked = sorted(
+        candidates, key=lambda c: (not c.inherent, -c.score, -(c.end - c.start), c.start)
+    )
     kept: list[Candidate] = []
     for candidate in ranked:
         if all(candidate.end <= k.start or k.end <= candidate.start for k in kept):

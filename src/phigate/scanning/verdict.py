@@ -50,7 +50,7 @@ _PATIENT_ANCHOR = re.compile(
 )
 _HUMAN_PATIENT = re.compile(
     r"\b(?:patient|resident|(?:his|her|its)\s+owner|man|woman|boy|girl|baby|kid|child|mom|dad|"
-    r"grandpa|grandma|family\s+of|Mr|Mrs|Ms)\b",
+    r"grandpa|grandma|family\s+of|Mr|Mrs|Ms|kiddo|\d+\s*yo|\d+-year-old)\b",
     re.I,
 )
 
@@ -115,8 +115,9 @@ def _tie(
     if kind in _PERSON:
         if confirms:
             return "linked"
-        if about_patients:
-            return "linked"
+        if about_patients or (candidate.start < len(doc.text) and doc.text[candidate.start] == "#"):
+            # A person's own hashtag in a post about care is a campaign for that patient.
+            return "linked" if about_patients or about_care else "none"
         if about_animals or not about_care:
             return "none"
         if in_care_sentence or _care_follows(doc, candidate):
