@@ -87,6 +87,24 @@ def build(tool: str) -> Detect:
     raise ValueError(f"unknown tool {tool!r}")
 
 
+def build_detection(tool: str) -> Detect:
+    """Like `build`, but phigate reports every identifier it finds (`Scanner.detect`), not only
+    those it ties to a patient: the external corpora are generic PII sets without care context,
+    so they measure detection, and this is phigate's detection."""
+    if tool != "phigate":
+        return build(tool)
+    from phigate.scanning import Scanner
+
+    scanner = Scanner()
+
+    def detect(text: str, kind: str, in_reply_to: str | None) -> Detection:
+        found = scanner.detect(text, kind, in_reply_to)
+        spans = tuple(Found(f.start, f.end, f.type.value, f.score) for f in found)
+        return Detection(flagged=bool(spans), blocked=False, spans=spans)
+
+    return detect
+
+
 def _build_phigate() -> Detect:
     from phigate.scanning import Scanner, Verdict
 

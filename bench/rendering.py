@@ -208,11 +208,11 @@ def print_all(console: Console, figures: Figures) -> None:
     console.print(dev_span_table(figures))
     if figures["external"]:
         console.print(
-            "External sets: phigate reports only identifiers it ties, or may tie, to a patient or "
-            "to care, and these texts carry no such context, so its figures below count what it "
-            "would report for such text, not everything its recognizers match. Presidio reports "
-            "every entity it finds. presidio_analyzer_tests encodes Presidio's own expected "
-            "outputs, so it favours Presidio by construction."
+            "External sets measure detection: phigate's figures count every identifier its "
+            "recognizers find (Scanner.detect), before the patient-link filter that decides what "
+            "a post's scan reports; these texts carry no care context. Presidio reports every "
+            "entity it finds. presidio_analyzer_tests encodes Presidio's own expected outputs, "
+            "so it favours Presidio by construction."
         )
     for table in external_tables(figures):
         console.print(table)

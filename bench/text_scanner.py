@@ -37,6 +37,7 @@ from detectors import (
     Detect,
     Detection,
     build,
+    build_detection,
     versions,
 )
 from rendering import print_all
@@ -199,6 +200,8 @@ def measure(
         detectors = {tool: build(tool) for tool in tools}
         status.update(f"dev_posts: {len(dev)} items, tools interleaved")
         detections, latencies = scan_dev(detectors, dev)
+        # External sets measure detection: phigate's every identifier, not only patient-linked ones.
+        detectors = {tool: build_detection(tool) for tool in tools}
         external_figures: dict[str, Any] = {}
         for dataset in external:
             external_figures[dataset.name] = {

@@ -31,21 +31,46 @@ class Scanner:
         in_reply_to: str | None = None,
     ) -> ScanReport:
         kind = ScanKind(kind)
+        doc, candidates = self._candidates(text, kind, in_reply_to)
+        decision = decide(doc, candidates)
+        mentions = [(c, c in decision.linked) for c in decision.kept]
+        return ScanReport(text, kind, decision.verdict, decision.reasons, _findings(doc, mentions))
+
+    def detect(
+        self,
+        text: str,
+        kind: ScanKind | str = ScanKind.POST,
+        in_reply_to: str | None = None,
+    ) -> tuple[Finding, ...]:
+        """Every identifier the recognizers find, whether or not the text ties it to a patient.
+
+        `scan` reports only what is PHI in context; this is the raw inventory, for exports that
+        must lose every identifier (a data set leaving the building) and for measuring recall.
+        `patient_linked` says which of them `scan` would report as tied to a patient.
+        """
+        kind = ScanKind(kind)
+        doc, candidates = self._candidates(text, kind, in_reply_to)
+        linked = decide(doc, candidates).linked
+        return _findings(doc, [(c, c in linked) for c in candidates])
+
+    def _candidates(
+        self, text: str, kind: ScanKind, in_reply_to: str | None
+    ) -> tuple[Document, list[Candidate]]:
         doc = Document.from_text(text, kind, self.profile, in_reply_to)
         found = [c for recognizer in self.recognizers for c in recognizer.find(doc)]
         # A confirming clause is judged as a whole; the names and dates inside it stand on their own.
         clauses = [c for c in found if c.type is IdentifierType.CONFIRMS_PATIENT]
-        candidates = clauses + _resolve_overlaps(
+        return doc, clauses + _resolve_overlaps(
             [c for c in found if c.type is not IdentifierType.CONFIRMS_PATIENT]
         )
-        decision = decide(doc, candidates)
-        mentions = [(c, c in decision.linked) for c in decision.kept]
-        mentions += _repeated_mentions(doc, mentions)
-        findings = tuple(
-            _to_finding(doc, c, linked)
-            for c, linked in sorted(mentions, key=lambda m: (m[0].start, m[0].end))
-        )
-        return ScanReport(text, kind, decision.verdict, decision.reasons, findings)
+
+
+def _findings(doc: Document, mentions: list[tuple[Candidate, bool]]) -> tuple[Finding, ...]:
+    mentions = mentions + _repeated_mentions(doc, mentions)
+    return tuple(
+        _to_finding(doc, c, linked)
+        for c, linked in sorted(mentions, key=lambda m: (m[0].start, m[0].end))
+    )
 
 
 def _to_finding(doc: Document, candidate: Candidate, linked: bool) -> Finding:
