@@ -76,3 +76,17 @@ def test_email_of_a_patient_family() -> None:
         "Our patient Rosa's daughter asked us to share: reach the family at maria@example.com"
     )
     assert found(report, T.EMAIL) == ["maria@example.com"]
+
+
+def test_payment_card_and_iban_need_valid_check_digits() -> None:
+    report = scan(
+        "Our patient paid with 4012 8888 8888 1881; refund to GB82 WEST 1234 5698 7654 32"
+    )
+    assert found(report, T.ACCOUNT) == ["4012 8888 8888 1881", "GB82 WEST 1234 5698 7654 32"]
+    assert found(scan("Our patient paid with 4012 8888 8888 1882"), T.ACCOUNT) == []
+
+
+def test_medicare_beneficiary_identifier() -> None:
+    assert found(scan("resubmitted under 1EG4-TE5-MK73 for our patient"), T.HEALTH_PLAN) == [
+        "1EG4-TE5-MK73"
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from phigate.scanning.recognizers.ages import AgeRecognizer
 from phigate.scanning.recognizers.base import Candidate, Recognizer
+from phigate.scanning.recognizers.checksums import ChecksumNumberRecognizer
 from phigate.scanning.recognizers.circumstances import CircumstanceRecognizer
 from phigate.scanning.recognizers.dates import DateRecognizer
 from phigate.scanning.recognizers.email import EmailRecognizer
@@ -24,6 +25,7 @@ def default_recognizers() -> list[Recognizer]:
         UrlRecognizer(),
         IpAddressRecognizer(),
         LabelledNumberRecognizer(),
+        ChecksumNumberRecognizer(),
         NameRecognizer(),
         HandleRecognizer(),
         DateRecognizer(),
