@@ -69,7 +69,10 @@ def _scanner(profile: Path | None) -> Scanner:
 
 @app.command()
 def scan(
-    text: Annotated[str | None, typer.Argument(help="The post or reply to scan.")] = None,
+    text: Annotated[
+        list[str] | None,
+        typer.Argument(help="The post or reply to scan, or image and video files."),
+    ] = None,
     reply: Annotated[bool, typer.Option("--reply", help="Scan as a reply to a comment.")] = False,
     in_reply_to: Annotated[
         str | None,
@@ -87,21 +90,57 @@ def scan(
         Path | None, typer.Option("--profile", help="Organization profile (TOML).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    preview: Annotated[
+        Path | None,
+        typer.Option("--preview", help="Write an annotated PNG of a scanned image here."),
+    ] = None,
 ) -> None:
-    """Scan one text, or a batch with --jsonl. Exit 0 allow, 1 review, 2 block, 3 bad input."""
+    """Scan text, image or video files, or a batch with --jsonl.
+
+    Exit 0 allow, 1 review, 2 block, 3 bad input (a file that cannot be read).
+    """
     scanner = _scanner(profile)
     if jsonl is not None:
         raise typer.Exit(_scan_batch(scanner, jsonl, output))
-    if text is None:
-        typer.secho("error: give the text to scan, or --jsonl FILE", err=True, fg="red")
+    if not text:
+        typer.secho("error: give the text to scan, files, or --jsonl FILE", err=True, fg="red")
         raise typer.Exit(EXIT_BAD_LINES)
+    if _are_media_files(text):
+        from phigate.cli_media import scan_files
+
+        raise typer.Exit(scan_files(scanner, [Path(t) for t in text], as_json, preview))
     kind = ScanKind.REPLY if reply or in_reply_to else ScanKind.POST
-    report = scanner.scan(text, kind, in_reply_to)
+    report = scanner.scan(" ".join(text), kind, in_reply_to)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print_report(Console(), report)
     raise typer.Exit(EXIT_FOR_VERDICT[report.verdict])
+
+
+def _are_media_files(arguments: list[str]) -> bool:
+    from phigate.media import MEDIA_SUFFIXES
+
+    return all(Path(a).suffix.lower() in MEDIA_SUFFIXES and len(a) < 4096 for a in arguments)
+
+
+@app.command()
+def redact(
+    source: Annotated[Path, typer.Argument(help="Image or video to redact (left unchanged).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the redacted copy.")
+    ],
+    profile: Annotated[
+        Path | None, typer.Option("--profile", help="Organization profile (TOML).")
+    ] = None,
+) -> None:
+    """Blur faces, mask identifying text and codes, strip metadata; then verify the copy.
+
+    Exit 0 when the copy scans clean, 1 when something is still found, 3 for bad input.
+    """
+    from phigate.cli_media import redact_file
+
+    raise typer.Exit(redact_file(_scanner(profile), source, output))
 
 
 def print_report(console: Console, report: ScanReport) -> None:

@@ -31,6 +31,7 @@ class IdentifierType(StrEnum):
     URL = "URL"
     IP = "IP"
     OTHER_ID = "OTHER_ID"
+    FACE = "FACE"
     CONFIRMS_PATIENT = "CONFIRMS_PATIENT"
 
 
@@ -64,6 +65,7 @@ CATEGORY: dict[IdentifierType, SafeHarborCategory] = {
     IdentifierType.DEVICE: _sh("M", "Device identifiers and serial numbers"),
     IdentifierType.URL: _sh("N", "Web Universal Resource Locators (URLs)"),
     IdentifierType.IP: _sh("O", "Internet Protocol (IP) addresses"),
+    IdentifierType.FACE: _sh("Q", "Full-face photographs and any comparable images"),
     IdentifierType.HANDLE: _sh("R", "Any other unique identifying number, characteristic, or code"),
     IdentifierType.OTHER_ID: _sh(
         "R", "Any other unique identifying number, characteristic, or code"

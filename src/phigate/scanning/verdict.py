@@ -77,13 +77,19 @@ def decide(doc: Document, candidates: list[Candidate]) -> Decision:
             linked.append(candidate)
         elif tie == "uncertain":
             uncertain.append(candidate)
-        elif candidate.type in _CIRCUMSTANCE:
+        elif candidate.type in _CIRCUMSTANCE or candidate.type in _PERSON:
             deferred.append(candidate)
     # Once the post is known to be about a patient, a date or place in a sentence about that
     # patient's care (or next to their name) is theirs too.
     if linked or (about_patients and about_care):
         anchors = [(c.start, c.end) for c in linked]
+        # A record number or room beside a name (a chart, a whiteboard) says whose record it is.
+        records = any(c.inherent or c.type is T.OTHER_ID for c in linked)
         for candidate in deferred:
+            if candidate.type in _PERSON:
+                if records:
+                    linked.append(candidate)
+                continue
             start, end = doc.sentence_at(candidate.start)
             sentence = doc.text[start:end]
             near_anchor = any(start <= a < end for a, _ in anchors)
@@ -186,7 +192,7 @@ _NOUN = {
     T.HEALTH_PLAN: "health plan number", T.ACCOUNT: "account number",
     T.LICENSE: "licence or certificate number", T.VEHICLE: "vehicle identifier",
     T.DEVICE: "device serial number", T.URL: "web address", T.IP: "IP address",
-    T.OTHER_ID: "identifying detail", T.CONFIRMS_PATIENT: "confirmation of care",
+    T.OTHER_ID: "identifying detail", T.FACE: "face", T.CONFIRMS_PATIENT: "confirmation of care",
 }  # fmt: skip
 _LINKED_MESSAGE = {
     T.CONFIRMS_PATIENT: (

@@ -1,0 +1,80 @@
+"""Faces, Safe Harbor (Q): full-face photographs and comparable images.
+
+MediaPipe's BlazeFace models ship inside the mediapipe wheel (0.10.21 is the last release that
+bundles them), so nothing is downloaded. The full-range model finds faces up to about 5 m away;
+large images are also scanned in overlapping tiles so that the small faces of a group photo are not
+lost when the image is scaled down to the model's input.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from phigate.media.report import Box, Pixels
+
+_TILE = 960
+_MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    box: Box
+    score: float
+
+
+class FaceDetector:
+    """Thread-confined: make one per worker thread (MediaPipe graphs are not shareable)."""
+
+    @cached_property
+    def _models(self) -> list[Any]:
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        from mediapipe.python.solutions import face_detection
+
+        return [
+            face_detection.FaceDetection(model_selection=1, min_detection_confidence=_MIN_SCORE),
+            face_detection.FaceDetection(model_selection=0, min_detection_confidence=_MIN_SCORE),
+        ]
+
+    def detect(self, pixels: Pixels) -> list[Face]:
+        height, width = pixels.shape[:2]
+        faces = self._run(pixels, 0, 0)
+        if max(width, height) > _TILE * 1.25:
+            step = _TILE * 3 // 4
+            for top in range(0, max(1, height - _TILE // 4), step):
+                for left in range(0, max(1, width - _TILE // 4), step):
+                    tile = pixels[top : top + _TILE, left : left + _TILE]
+                    faces += self._run(np.ascontiguousarray(tile), left, top)
+        return _suppress_duplicates(faces)
+
+    def _run(self, pixels: Pixels, left: int, top: int) -> list[Face]:
+        height, width = pixels.shape[:2]
+        found: list[Face] = []
+        for model in self._models:
+            result = model.process(pixels)
+            for detection in result.detections or []:
+                box = detection.location_data.relative_bounding_box
+                found.append(
+                    Face(
+                        Box(
+                            left + int(box.xmin * width),
+                            top + int(box.ymin * height),
+                            int(box.width * width),
+                            int(box.height * height),
+                        ),
+                        float(detection.score[0]),
+                    )
+                )
+        return found
+
+
+def _suppress_duplicates(faces: list[Face]) -> list[Face]:
+    kept: list[Face] = []
+    for face in sorted(faces, key=lambda f: -f.score):
+        if all(face.box.overlap(k.box) < 0.5 for k in kept):
+            kept.append(face)
+    return kept
