@@ -63,3 +63,17 @@ def test_every_gif_frame_is_scanned(media_scanner: MediaScanner, tmp_path: Path)
     first.save(path, save_all=True, append_images=[second], duration=500)
     report = media_scanner.scan(path)
     assert [(f.type, f.frame) for f in report.findings if f.type is T.MRN] == [(T.MRN, 1)]
+
+
+def test_webp_and_heic_are_read(media_scanner: MediaScanner, tmp_path: Path) -> None:
+    board = whiteboard(["MRN 5571026"])
+    webp = tmp_path / "board.webp"
+    board.save(webp, "WEBP", quality=90)
+    assert any(f.type is T.MRN for f in media_scanner.scan(webp).findings)
+    import pillow_heif
+
+    heic = tmp_path / "board.heic"
+    pillow_heif.from_pillow(board).save(heic, quality=90)
+    report = media_scanner.scan(heic)
+    assert report.format == "heic"
+    assert any(f.type is T.MRN for f in report.findings)
