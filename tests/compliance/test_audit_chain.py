@@ -39,7 +39,7 @@ def test_altered_entry_is_named() -> None:
 def test_deleted_entry_is_named() -> None:
     log = entries(5)
     del log[1]
-    assert [(p.seq, p.kind) for p in verify(log)][0] == (3, "missing")
+    assert next((p.seq, p.kind) for p in verify(log)) == (3, "missing")
 
 
 def test_reordered_entries_are_named() -> None:

@@ -1,0 +1,131 @@
+"""Tables. Columns that can hold patient data or post text are encrypted blobs (`*_sealed`); the
+plain columns are ids, states, dates and types that the gate and reports need to query."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    roles: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Role values
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TrainingRow(Base):
+    __tablename__ = "training_completions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
+    completed_on: Mapped[date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column(Integer)
+    attested_policy_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    __table_args__ = (UniqueConstraint("person_id", "course_id", "completed_on"),)
+
+
+class AccountRow(Base):
+    __tablename__ = "social_accounts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(40))
+    handle: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    requested_by: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    approved_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+
+
+class PostingRightRow(Base):
+    __tablename__ = "posting_rights"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("social_accounts.id"), primary_key=True)
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    details_sealed: Mapped[bytes] = mapped_column(LargeBinary)  # name, contact: encrypted JSON
+
+
+class AuthorizationRow(Base):
+    __tablename__ = "authorizations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), index=True)
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    record_sealed: Mapped[bytes] = mapped_column(LargeBinary)  # every 164.508(c) element
+    form_sealed: Mapped[bytes | None] = mapped_column(
+        LargeBinary, nullable=True
+    )  # signed PDF/image
+    form_media_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PostRow(Base):
+    __tablename__ = "posts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    author_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    content_sealed: Mapped[bytes] = mapped_column(LargeBinary)  # text and media hashes
+    content_hash: Mapped[str] = mapped_column(String(64))
+    account_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    authorization_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    content_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"), nullable=True)
+    approved_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    scan_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    scan_verdict: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    scan_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    review_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_entries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchorRow(Base):
+    """The last entry removed by a retention purge, so the chain still verifies from there."""
+
+    __tablename__ = "audit_anchor"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
