@@ -267,3 +267,12 @@ def demo() -> None:
 
 def main() -> None:
     app()
+
+
+def _register_admin_commands() -> None:
+    from phigate.cli_admin import register
+
+    register(app)
+
+
+_register_admin_commands()
