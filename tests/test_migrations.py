@@ -23,3 +23,22 @@ def test_upgrade_from_every_previous_revision(engine: Engine) -> None:
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     command.downgrade(config, "base")
     assert set(Base.metadata.tables).isdisjoint(inspect(engine).get_table_names())
+
+
+def test_data_survives_the_upgrade_from_the_previous_revision(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO people (id, name, email, roles, active) VALUES ('p-1', 'Pat', 'pat@example.org', 'author', true)"
+            )
+        )
+    migrate(engine)
+    with engine.begin() as connection:
+        row = connection.execute(
+            text("SELECT email, failed_logins, password_hash FROM people")
+        ).one()
+    assert tuple(row) == ("pat@example.org", 0, None)

@@ -31,6 +31,25 @@ class PersonRow(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     roles: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Role values
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)  # argon2id
+    totp_sealed: Mapped[bytes | None] = mapped_column(
+        LargeBinary, nullable=True
+    )  # encrypted secret
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ApiTokenRow(Base):
+    """API tokens are shown once; only their SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(200))  # comma-separated: scan, read, write
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class TrainingRow(Base):
