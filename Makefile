@@ -21,7 +21,7 @@ $(VENV)/.installed-bench: uv.lock pyproject.toml | $(UV)
 	touch $@ $(VENV)/.installed-dev
 
 run: $(VENV)/.installed-dev
-	$(VENV)/bin/phigate demo
+	$(VENV)/bin/phigate serve --demo
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest

@@ -271,8 +271,10 @@ def main() -> None:
 
 def _register_admin_commands() -> None:
     from phigate.cli_admin import register
+    from phigate.cli_web import register as register_web
 
     register(app)
+    register_web(app)
 
 
 _register_admin_commands()

@@ -1,0 +1,1 @@
+"""The web application: pages for authors, reviewers and the privacy officer, and the REST API."""
