@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import (
     HTMLResponse,
     JSONResponse,
@@ -98,6 +99,14 @@ def create_app(
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "sign in or send a valid API token"}, status_code=401)
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        # Field names and problems only: the submitted values (post text) are never echoed.
+        problems = [f"{'/'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors()]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return _page(request, "refused.html", None, reasons=problems, post_id=None, status_code=422)
 
     @app.exception_handler(OperationError)
     async def refused(request: Request, error: OperationError) -> Response:
@@ -281,10 +290,13 @@ def _pages() -> Any:
         me: Me,
         svc: Service,
         text: Annotated[str, Form()],
-        account: Annotated[list[str], Form()],
+        account: Annotated[list[str] | None, Form()] = None,
         authorization: Annotated[list[str] | None, Form()] = None,
         submit: Annotated[str, Form()] = "",
     ) -> Response:
+        if not account:
+            return _page(request, "refused.html", me, status_code=400, post_id=None,
+                         reasons=["Choose at least one account to publish to."])  # fmt: skip
         post = svc.create_post(me.id, text, account, authorization_ids=authorization or [])
         if submit:
             try:
