@@ -134,7 +134,20 @@ class Inventor:
             return f"{month:02d}/{day:02d}/{year}"
         if style == 1:
             return f"{year}-{month:02d}-{day:02d}"
-        months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+        months = [
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ]
         return f"{months[month - 1]} {day}, {year}"
 
     def phone(self) -> str:
@@ -197,12 +210,16 @@ def _room(size: tuple[int, int], rng: random.Random) -> Image.Image:
     door = rng.randrange(0, width - width // 6)
     draw.rectangle((door, int(height * 0.2), door + width // 8, floor), fill=(140, 110, 70))
     window = rng.randrange(0, width - width // 4)
-    draw.rectangle((window, int(height * 0.1), window + width // 5, int(height * 0.4)), (190, 215, 235))
+    draw.rectangle(
+        (window, int(height * 0.1), window + width // 5, int(height * 0.4)), (190, 215, 235)
+    )
     noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 4, (height, width, 3))
     return Image.fromarray(np.clip(np.asarray(image) + noise, 0, 255).astype(np.uint8))
 
 
-def _rotate_point(x: float, y: float, angle: float, old: tuple[int, int], new: tuple[int, int]) -> tuple[float, float]:
+def _rotate_point(
+    x: float, y: float, angle: float, old: tuple[int, int], new: tuple[int, int]
+) -> tuple[float, float]:
     """Where (x, y) lands after Image.rotate(angle, expand=True): counter-clockwise on screen."""
     theta = math.radians(angle)
     dx, dy = x - old[0] / 2, y - old[1] / 2
@@ -241,7 +258,10 @@ def _place(
     if panel.width > width or panel.height > height:
         return None
     for _ in range(50):
-        left, top = rng.randrange(0, width - panel.width + 1), rng.randrange(0, height - panel.height + 1)
+        left, top = (
+            rng.randrange(0, width - panel.width + 1),
+            rng.randrange(0, height - panel.height + 1),
+        )
         here = (left, top, panel.width, panel.height)
         if not any(_intersects(here, other) for other in taken):
             break
@@ -385,7 +405,9 @@ def text_image(index: int, rng: random.Random, who: Inventor, out: Path) -> Labe
     if rects is None:  # the panel is wider than the scene: draw it smaller rather than crop it
         conditions["font_px"] = 16
         panel, tokens, benign = _panel(kind, lines, 16, rng)
-        rects = _place(scene, panel, [t.box for t in tokens] + benign, conditions["rotation"], rng, [])
+        rects = _place(
+            scene, panel, [t.box for t in tokens] + benign, conditions["rotation"], rng, []
+        )
         assert rects is not None
     for token, rect in zip(tokens, rects, strict=False):
         labels.tokens.append(Token(token.text, token.kind, rect))
@@ -438,7 +460,12 @@ def _face_crop(source: str, face_width: int, flip: bool) -> tuple[Image.Image, R
     if flip:
         picture = picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
         fx = picture.width - fx - face[2] * scale
-    rect = (round(fx), round((face[1] - crop[1]) * scale), round(face[2] * scale), round(face[3] * scale))
+    rect = (
+        round(fx),
+        round((face[1] - crop[1]) * scale),
+        round(face[2] * scale),
+        round(face[3] * scale),
+    )
     return picture, rect
 
 
@@ -453,7 +480,11 @@ def _lfw() -> np.ndarray[Any, Any]:
 def _lfw_face(number: int, face_width: int) -> tuple[Image.Image, Rect]:
     """A 25 x 25 grey face crop, scaled up: the face fills the crop, so its box is the crop."""
     grey = (_lfw()[number % 100] * 255).clip(0, 255).astype(np.uint8)
-    picture = Image.fromarray(grey).convert("RGB").resize((face_width, face_width), Image.Resampling.BICUBIC)
+    picture = (
+        Image.fromarray(grey)
+        .convert("RGB")
+        .resize((face_width, face_width), Image.Resampling.BICUBIC)
+    )
     return picture, (0, 0, face_width, face_width)
 
 
@@ -497,7 +528,9 @@ def no_face_image(index: int, rng: random.Random, out: Path) -> Labels:
     """Nothing planted at all: any face, text or code found here is false."""
     conditions = {"size": "1080p", "background": BACKGROUNDS[index % len(BACKGROUNDS)], "jpeg": 90}
     scene = background(conditions["background"], SIZES["1080p"], rng)
-    labels = Labels(f"empty-{index:04d}-{conditions['background']}.jpg", "no_face", conditions, size=scene.size)
+    labels = Labels(
+        f"empty-{index:04d}-{conditions['background']}.jpg", "no_face", conditions, size=scene.size
+    )
     _save(scene, out / labels.name, 90)
     return labels
 
@@ -532,12 +565,18 @@ def code_image(index: int, rng: random.Random, who: Inventor, out: Path) -> Labe
         "size": "1080p",
         "background": rng.choice(BACKGROUNDS),
     }
-    code = _qr(payload, conditions["module_px"]) if fmt == "QRCode" else _code128(payload, conditions["module_px"])
+    code = (
+        _qr(payload, conditions["module_px"])
+        if fmt == "QRCode"
+        else _code128(payload, conditions["module_px"])
+    )
     # A white label around the code, as on a wristband or specimen tube.
     label = Image.new("RGB", (code.width + 40, code.height + 40), "white")
     label.paste(code, (20, 20))
     scene = background(conditions["background"], SIZES["1080p"], rng)
-    rects = _place(scene, label, [(20, 20, code.width, code.height)], conditions["rotation"], rng, [])
+    rects = _place(
+        scene, label, [(20, 20, code.width, code.height)], conditions["rotation"], rng, []
+    )
     assert rects is not None
     labels = Labels(f"code-{index:04d}-{fmt}.jpg", "code", conditions, size=scene.size)
     labels.codes.append((fmt, payload, rects[0]))
@@ -550,7 +589,12 @@ def metadata_image(index: int, rng: random.Random, who: Inventor, out: Path) -> 
     with_metadata = index % 2 == 0
     conditions = {"size": "720p", "background": rng.choice(BACKGROUNDS), "exif": with_metadata}
     scene = background(conditions["background"], SIZES["720p"], rng)
-    labels = Labels(f"meta-{index:04d}-{'exif' if with_metadata else 'none'}.jpg", "metadata", conditions, size=scene.size)
+    labels = Labels(
+        f"meta-{index:04d}-{'exif' if with_metadata else 'none'}.jpg",
+        "metadata",
+        conditions,
+        size=scene.size,
+    )
     exif = None
     if with_metadata:
         exif = Image.Exif()
@@ -560,7 +604,9 @@ def metadata_image(index: int, rng: random.Random, who: Inventor, out: Path) -> 
             exif[0x013B] = f"{first} {last}"
         sub = exif.get_ifd(IFD.Exif)
         if "DateTimeOriginal" in fields:
-            sub[0x9003] = f"20{rng.randrange(18, 26)}:{rng.randrange(1, 13):02d}:{rng.randrange(1, 29):02d} 10:{rng.randrange(60):02d}:00"
+            sub[0x9003] = (
+                f"20{rng.randrange(18, 26)}:{rng.randrange(1, 13):02d}:{rng.randrange(1, 29):02d} 10:{rng.randrange(60):02d}:00"
+            )
         if "BodySerialNumber" in fields:
             sub[0xA431] = f"{rng.randrange(10**9, 10**10)}"
         if "GPS" in fields:
@@ -568,9 +614,17 @@ def metadata_image(index: int, rng: random.Random, who: Inventor, out: Path) -> 
             gps.update(
                 {
                     1: "N",
-                    2: (float(rng.randrange(30, 48)), float(rng.randrange(60)), rng.randrange(6000) / 100),
+                    2: (
+                        float(rng.randrange(30, 48)),
+                        float(rng.randrange(60)),
+                        rng.randrange(6000) / 100,
+                    ),
                     3: "W",
-                    4: (float(rng.randrange(70, 122)), float(rng.randrange(60)), rng.randrange(6000) / 100),
+                    4: (
+                        float(rng.randrange(70, 122)),
+                        float(rng.randrange(60)),
+                        rng.randrange(6000) / 100,
+                    ),
                 }
             )
         # Camera make and model identify no one; they show the scanner does not flag every tag.
