@@ -71,6 +71,10 @@ def recall_table(figures: Figures) -> Table:
     for kind, cell in figures["tokens"]["by_kind"].items():
         table.add_row(f"  {kind}", _rate(cell))
     table.add_row(
+        "  without staff name badges (patient scenes only)",
+        _rate(figures["tokens"]["typed_patient_scenes"]),
+    )
+    table.add_row(
         "identifier tokens, any finding covers them", _rate(figures["tokens"]["any_type"])
     )
     table.add_row("barcodes decoded (exact payload)", _rate(figures["codes"]["decoded"]))

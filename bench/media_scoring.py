@@ -145,6 +145,11 @@ def summarize(scores: list[ImageScore]) -> dict[str, Any]:
         "tokens": {
             "typed": rate(sum(t[1] for _, t in tokens), len(tokens)),
             "any_type": rate(sum(t[2] for _, t in tokens), len(tokens)),
+            # A staff badge names an employee, not a patient: shown apart so a reader can weigh it.
+            "typed_patient_scenes": rate(
+                sum(t[1] for s, t in tokens if s.conditions["scene"] != "badge"),
+                sum(s.conditions["scene"] != "badge" for s, _ in tokens),
+            ),
             "by_kind": _by([(t[0], t[1]) for _, t in tokens]),
             "by_condition": {
                 c: _by([(s.conditions[c], t[1]) for s, t in tokens]) for c in TOKEN_CONDITIONS
