@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint bench bench-text fmt clean
+.PHONY: run test lint bench bench-text bench-media fmt clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: bench-text
 
 bench-text: $(VENV)/.installed-bench
 	$(PY) bench/text_scanner.py
+
+# The media benchmark needs only the dev extra (scikit-image, segno); the bench extra is for Presidio.
+bench-media: $(VENV)/.installed-dev
+	$(PY) bench/media_scanner.py --json bench/results/media.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
