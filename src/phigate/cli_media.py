@@ -82,9 +82,16 @@ def redact_file(scanner: Scanner, source: Path, output: Path) -> int:
         f"Wrote {result.output}: {result.masked} region(s) blurred or masked, "
         f"{result.metadata_removed} metadata finding(s) removed with all metadata."
     )
+    for finding in result.new_findings:
+        console.print(
+            f"[yellow]Found only in the copy:[/] {finding.type.value} ({finding.source.value}) {finding.box or ''}"
+        )
     if result.verified:
         console.print("[green]Verified:[/] scanning the copy finds none of what was redacted.")
         return 0
-    console.print("[red]Not verified:[/] scanning the copy still finds:")
-    print_media_report(console, result.residual)
+    console.print("[red]Not verified:[/] scanning the copy still finds, where it was redacted:")
+    for finding in result.still_found:
+        console.print(
+            f"  • {finding.type.value} ({finding.source.value}) {finding.box or finding.field or ''}"
+        )
     return 1

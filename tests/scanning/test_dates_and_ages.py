@@ -37,3 +37,8 @@ def test_ages_over_89_in_care_context() -> None:
 def test_ages_89_and_under_are_never_flagged() -> None:
     report = scan("Our 88-year-old patient beat us in a race after her hip surgery.")
     assert found(report, AGE) == []
+
+
+def test_scores_out_of_a_scale_are_not_dates() -> None:
+    report = scan("Our patient rated her pain 2/10 after surgery; strength 4/5.")
+    assert found(report, DATE) == []

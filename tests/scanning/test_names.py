@@ -73,3 +73,12 @@ def test_name_without_any_care_context_is_allowed() -> None:
 def test_department_words_after_patient_are_not_names() -> None:
     report = scan("Please call our Patient Relations team or Patient Advocate at 555-0102.")
     assert found(report, NAME) == []
+
+
+def test_labelled_and_surname_first_names_from_charts_and_wristbands() -> None:
+    report = scan("Pt: Laurie Barnes  NPO after midnight")
+    assert found(report, NAME) == ["Laurie Barnes"] and report.verdict is Verdict.BLOCK
+    report = scan("ERICKSON, Rita  MRN:1128675Room:622")
+    assert found(report, NAME) == ["ERICKSON, Rita"]
+    assert found(report, IdentifierType.MRN) == ["1128675"]
+    assert found(report, IdentifierType.OTHER_ID) == ["Room:622"]

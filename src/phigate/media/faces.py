@@ -42,19 +42,23 @@ class FaceDetector:
 
     def detect(self, pixels: Pixels) -> list[Face]:
         height, width = pixels.shape[:2]
-        faces = self._run(pixels, 0, 0)
-        if max(width, height) > _TILE * 1.25:
-            step = _TILE * 3 // 4
-            for top in range(0, max(1, height - _TILE // 4), step):
-                for left in range(0, max(1, width - _TILE // 4), step):
-                    tile = pixels[top : top + _TILE, left : left + _TILE]
-                    faces += self._run(np.ascontiguousarray(tile), left, top)
-        return _suppress_duplicates(faces)
+        faces = self._run(pixels, 0, 0, self._models)
+        # Small faces vanish when a large image is scaled to the model's 192-pixel input; in tiles
+        # a 40-pixel face becomes a large one, which the short-range model handles best.
+        for tile_size in (_TILE, _TILE // 2):
+            if max(width, height) <= tile_size * 1.25:
+                continue
+            step = tile_size * 3 // 4
+            for top in range(0, max(1, height - tile_size // 4), step):
+                for left in range(0, max(1, width - tile_size // 4), step):
+                    tile = pixels[top : top + tile_size, left : left + tile_size]
+                    faces += self._run(np.ascontiguousarray(tile), left, top, self._models[1:])
+        return _suppress_duplicates([_clamped(f, width, height) for f in faces])
 
-    def _run(self, pixels: Pixels, left: int, top: int) -> list[Face]:
+    def _run(self, pixels: Pixels, left: int, top: int, models: list[Any]) -> list[Face]:
         height, width = pixels.shape[:2]
         found: list[Face] = []
-        for model in self._models:
+        for model in models:
             result = model.process(pixels)
             for detection in result.detections or []:
                 box = detection.location_data.relative_bounding_box
@@ -70,6 +74,13 @@ class FaceDetector:
                     )
                 )
         return found
+
+
+def _clamped(face: Face, width: int, height: int) -> Face:
+    box = face.box
+    left, top = max(0, box.left), max(0, box.top)
+    right, bottom = min(width, box.right), min(height, box.bottom)
+    return Face(Box(left, top, max(0, right - left), max(0, bottom - top)), face.score)
 
 
 def _suppress_duplicates(faces: list[Face]) -> list[Face]:

@@ -36,7 +36,15 @@ class TextReader:
 
         # Its INFO lines name model paths and its WARNINGs fire on every blank frame: noise only.
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-        engine = RapidOCR()
+        # By default onnxruntime sizes its pool to the whole machine and pins threads to cores
+        # outside the process's CPU allowance; size it to what this process may use instead.
+        threads = int(os.environ.get("PHIGATE_OCR_THREADS", "0")) or len(os.sched_getaffinity(0))
+        engine = RapidOCR(
+            params={
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         return engine
 

@@ -25,12 +25,38 @@ class Redaction:
     masked: int  # boxes blurred or masked
     metadata_removed: int  # metadata findings dropped with the metadata
     residual: MediaReport  # the scan of the written copy
+    redacted: tuple[MediaFinding, ...] = ()  # what was blurred, masked or stripped
+
+    @property
+    def still_found(self) -> list[MediaFinding]:
+        """Residual findings where something was redacted: the redaction did not work there."""
+        return [
+            f
+            for f in self.residual.findings
+            if f.source is Source.METADATA or self._over_redacted(f)
+        ]
+
+    def _over_redacted(self, finding: MediaFinding) -> bool:
+        if finding.box is None:
+            return False
+        return any(
+            r.box is not None and finding.box.overlap(r.box) > 0.3
+            and (r.seconds is None or finding.seconds is None or abs(r.seconds - finding.seconds) < 1.5)
+            for r in self.redacted
+        )  # fmt: skip
+
+    @property
+    def new_findings(self) -> list[MediaFinding]:
+        """Residual findings away from every redacted region: found only in the copy."""
+        return [
+            f
+            for f in self.residual.findings
+            if not (f.source is Source.METADATA or self._over_redacted(f))
+        ]
 
     @property
     def verified(self) -> bool:
-        return not [
-            f for f in self.residual.findings if f.box is not None or f.source is Source.METADATA
-        ]
+        return not self.still_found
 
 
 def redact_media(
@@ -63,7 +89,7 @@ def redact_media(
     else:
         frames[0].save(output, save_format)
     metadata = sum(f.source is Source.METADATA for f in report.findings)
-    return Redaction(output, masked, metadata, scanner.scan(output))
+    return Redaction(output, masked, metadata, scanner.scan(output), report.findings)
 
 
 def mask(pixels: Pixels, findings: list[MediaFinding]) -> tuple[Pixels, int]:
@@ -74,10 +100,17 @@ def mask(pixels: Pixels, findings: list[MediaFinding]) -> tuple[Pixels, int]:
     for finding in findings:
         assert finding.box is not None
         if finding.source is Source.FACE:
+            # Pixelate, then blur: a blur alone leaves a face-shaped blob a detector still finds.
             box = finding.box.grown(0.25, width, height)
+            if box.width < 2 or box.height < 2:
+                continue
             region = image.crop(_corners(box))
+            blocks = region.resize(
+                (max(1, box.width // 32), max(1, box.height // 32)), Image.Resampling.BOX
+            )
+            coarse = blocks.resize(region.size, Image.Resampling.NEAREST)
             radius = max(8, max(box.width, box.height) // 4)
-            image.paste(region.filter(ImageFilter.GaussianBlur(radius)), (box.left, box.top))
+            image.paste(coarse.filter(ImageFilter.GaussianBlur(radius)), (box.left, box.top))
         else:
             box = finding.box.grown(0.08, width, height)
             ImageDraw.Draw(image).rectangle(_corners(box), fill=(0, 0, 0))

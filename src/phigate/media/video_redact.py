@@ -3,6 +3,7 @@ frame it was read in until the next sampled frame, subtitles and container metad
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ def redact_video(scanner: MediaScanner, source: Path, output: Path) -> Redaction
     options = scanner.options
     masked = 0
     held: list[MediaFinding] = []
+    redacted: list[MediaFinding] = []
     sampler = FrameSampler(options.video_sample_fps, options.scene_change)
     try:
         with av.open(str(source)) as container, av.open(str(output), "w") as sink:
@@ -50,7 +52,9 @@ def redact_video(scanner: MediaScanner, source: Path, output: Path) -> Redaction
                     MediaFinding(f.type, f.source, f.score, f.reason, False, box=f.box)
                     for f in scanner.face_findings(pixels)
                 ]
-                pixels, count = mask(pixels, faces + held)
+                applied = [replace(f, seconds=seconds) for f in faces + held]
+                redacted += applied
+                pixels, count = mask(pixels, applied)
                 masked += count
                 new = av.VideoFrame.from_ndarray(pixels, format="rgb24")
                 for packet in out.encode(new):
@@ -62,4 +66,4 @@ def redact_video(scanner: MediaScanner, source: Path, output: Path) -> Redaction
         raise MediaError(f"{source.name}: the video could not be decoded or re-encoded") from None
     residual = scanner.scan(output)
     metadata = 0
-    return Redaction(output, masked, metadata, residual)
+    return Redaction(output, masked, metadata, residual, tuple(redacted))

@@ -116,6 +116,11 @@ def _trim_preposition(start: int, text: str) -> tuple[int, str]:
     return start, text
 
 
+_SCALE_BEFORE = re.compile(
+    r"\b(?:pain|score|scale|rating|rated|level|grade|apgar|gcs|strength|mood)\W{0,3}$", re.I
+)
+
+
 def _is_bare_year_or_range(text: str, start: int, end: int) -> bool:
     # "9–10 hrs", "1/2 cup", dosages: fractions with small numbers are not dates.
     value = text[start:end]
@@ -123,5 +128,8 @@ def _is_bare_year_or_range(text: str, start: int, end: int) -> bool:
     if numeric and not (1 <= int(numeric[1]) <= 12 and 1 <= int(numeric[2]) <= 31):
         return True
     if re.fullmatch(r"\d/\d", value):
+        return True
+    # "Pain 2/10", "Strength 4/5": a score out of a scale, not a month and day.
+    if numeric and _SCALE_BEFORE.search(text[max(0, start - 14) : start]):
         return True
     return bool(re.match(r"\s*(?:cup|tsp|tbsp|dose|tablet|mg|oz)", text[end : end + 6]))

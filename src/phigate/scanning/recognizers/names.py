@@ -180,6 +180,7 @@ class NameRecognizer(Recognizer):
 
     def find(self, doc: Document) -> Iterator[Candidate]:
         found: list[Candidate] = []
+        found.extend(_labelled(doc))
         found.extend(self._hashtags(doc))
         found.extend(self._person_names(doc))
         found.extend(self._initials(doc))
@@ -262,6 +263,47 @@ class NameRecognizer(Recognizer):
                 continue
             yield Candidate(
                 NAME, match.start(), match.end(), 0.75, "Initials identify a person (HHS guidance)."
+            )
+
+
+# Screens, charts and wristbands: "Name: GRAHAM, ELIZABETH", "Pt: Laurie Barnes", "ERICKSON, Rita".
+_NAME_LABEL = re.compile(
+    r"\b(?:Name|Patient|Pt|Resident|Pt\s+name|Patient\s+name)\s*[:#-]\s*"
+    r"(?P<name>[^\W\d_][\w'’-]*(?:(?:,\s*|\s+)[^\W\d_][\w'’-]*){0,3})",
+    re.IGNORECASE,
+)
+_SURNAME_FIRST = re.compile(r"\b(?P<name>[A-Z][A-Z'’-]{2,},\s*[A-Z][A-Za-z'’-]+)\b")
+_LABEL_WORDS = frozenset(
+    ["mrn", "dob", "room", "rm", "bed", "age", "sex", "allergies", "allergy", "dx", "npo", "diet", "admitted", "md", "dr", "rn", "attending", "nurse", "fall", "risk", "code", "status", "isolation", "id", "acct", "account"]
+)
+
+
+def _labelled(doc: Document) -> Iterator[Candidate]:
+    text = doc.text
+    for match in _NAME_LABEL.finditer(text):
+        start, end = match.span("name")
+        words = re.finditer(r"[^\W\d_][\w'’-]*", text[start:end])
+        kept_end = start
+        for word in words:
+            if word.group().lower().rstrip(":") in _LABEL_WORDS:
+                break
+            kept_end = start + word.end()
+        if kept_end > start:
+            # "Patient:" and "Pt:" say whose name it is; a bare "Name:" could be a staff badge.
+            label = text[match.start() : start].lower()
+            yield Candidate(
+                NAME, start, kept_end, 0.9, "A patient's name, labelled as one on a screen or chart.",
+                inherent=label.startswith(("pt", "patient", "resident")),
+            )  # fmt: skip
+    for match in _SURNAME_FIRST.finditer(text):
+        surname, _, given = match.group("name").partition(",")
+        if is_family_name(surname) or is_given_name(given.strip()) or is_family_name(given.strip()):
+            yield Candidate(
+                NAME,
+                match.start(),
+                match.end(),
+                0.85,
+                "A name written surname first, as on a wristband or chart.",
             )
 
 

@@ -16,7 +16,8 @@ from phigate.scanning.identifiers import IdentifierType
 from phigate.scanning.recognizers.base import Candidate, Recognizer
 
 T = IdentifierType
-_VALUE = r"(?P<value>[A-Z0-9][A-Z0-9-]{2,20}[A-Z0-9])"
+# Case-sensitive and not running into a following word: OCR joins "MRN:1128675Room:622".
+_VALUE = r"(?P<value>(?-i:[A-Z0-9][A-Z0-9-]{2,20}[A-Z0-9](?![a-z])))"
 _SEP = r"\s*(?:#|no\.?|number|num|nos?\.)?\s*[:#]?\s*"
 
 _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [

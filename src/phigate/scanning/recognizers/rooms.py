@@ -14,7 +14,7 @@ from phigate.scanning.recognizers.base import Candidate, Recognizer
 
 _UNIT = r"(?:ER|ED|ICU|MICU|SICU|PICU|NICU|CVICU|CCU|PACU|L&D)"
 _ROOM = re.compile(
-    rf"\b(?:{_UNIT}\s+)?(?:room|rm\.?|bed|bay|suite|apartment|apt\.?)\s+#?\d{{1,4}}[A-Z]?"
+    rf"(?<![A-Za-z])(?:{_UNIT}\s+)?(?:room|rm\.?|bed|bay|suite|apartment|apt\.?)(?:\s*[:#]\s*|\s+#?)\d{{1,4}}(?:-?[A-Z])?"
     r"(?:\s+window)?(?:\s+on\s+\d+\s+(?:East|West|North|South))?\b"
     rf"|\b{_UNIT}\s+\d{{1,3}}\b"
     r"|(?<=\bin )\d{1,4}[A-Z]\b",
