@@ -274,7 +274,34 @@ _NAME_LABEL = re.compile(
 )
 _SURNAME_FIRST = re.compile(r"\b(?P<name>[A-Z][A-Z'’-]{2,},\s*[A-Z][A-Za-z'’-]+)\b")
 _LABEL_WORDS = frozenset(
-    ["mrn", "dob", "room", "rm", "bed", "age", "sex", "allergies", "allergy", "dx", "npo", "diet", "admitted", "md", "dr", "rn", "attending", "nurse", "fall", "risk", "code", "status", "isolation", "id", "acct", "account"]
+    [
+        "mrn",
+        "dob",
+        "room",
+        "rm",
+        "bed",
+        "age",
+        "sex",
+        "allergies",
+        "allergy",
+        "dx",
+        "npo",
+        "diet",
+        "admitted",
+        "md",
+        "dr",
+        "rn",
+        "attending",
+        "nurse",
+        "fall",
+        "risk",
+        "code",
+        "status",
+        "isolation",
+        "id",
+        "acct",
+        "account",
+    ]
 )
 
 
