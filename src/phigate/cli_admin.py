@@ -216,13 +216,17 @@ def authorizations_revoke(
     authorization_id: str, received_by: str, method: str, acting: ActingAs
 ) -> None:
     """Record a written revocation; it takes effect at once (45 CFR 164.508(b)(5))."""
+    from phigate.incidents.operations import revoke_authorization
+
     with open_service() as service:
-        effect = service.revoke_authorization(
-            authorization_id, _actor(service, received_by), method, _actor(service, acting)
+        effect, incident = revoke_authorization(
+            service, authorization_id, _actor(service, received_by), method, _actor(service, acting)
         )
     console.print(f"revoked; {len(effect.blocked_post_ids)} unpublished post(s) stopped")
     for post_id in effect.takedown_post_ids:
         console.print(f"[red]take down:[/] {post_id} is published and relies on it")
+    if incident is not None:
+        console.print(f"[red]incident {incident.id} opened[/] for the live post(s)")
 
 
 @auth_app.command("expiring")

@@ -25,7 +25,12 @@ def test_individual_notice_has_every_element() -> None:
         "We removed the post within three hours, retrained the staff member and now check every post.",
         "Call 1-800-555-0100 (toll-free) or write to privacy@cedarridge.example.",
     )
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(individual_notice_pdf(INCIDENT, details, "Robin Example"))).pages)
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(
+            io.BytesIO(individual_notice_pdf(INCIDENT, details, "Robin Example"))
+        ).pages
+    )
     text = " ".join(text.split())
     for element in ("(c)(1)(A)", "(c)(1)(B)", "(c)(1)(C)", "(c)(1)(D)", "(c)(1)(E)"):
         assert element in text
@@ -35,4 +40,7 @@ def test_individual_notice_has_every_element() -> None:
 def test_hhs_log_has_no_phi_and_one_row_per_breach() -> None:
     rows = list(csv.DictReader(io.StringIO(hhs_breach_log_csv([INCIDENT]))))
     assert len(rows) == 1 and rows[0]["individuals_affected"] == "1"
-    assert rows[0]["identifier_types"] == "NAME;DATE" and rows[0]["notified_individuals_on"] == "2026-03-10"
+    assert (
+        rows[0]["identifier_types"] == "NAME;DATE"
+        and rows[0]["notified_individuals_on"] == "2026-03-10"
+    )

@@ -2,7 +2,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from phigate.incidents.deadlines import DeadlineState, Recipient, deadlines, discovery_date, state_of
+from phigate.incidents.deadlines import (
+    DeadlineState,
+    Recipient,
+    deadlines,
+    discovery_date,
+    state_of,
+)
 
 
 def by_recipient(found):  # type: ignore[no-untyped-def]
@@ -12,7 +18,10 @@ def by_recipient(found):  # type: ignore[no-untyped-def]
 def test_small_breach_individuals_in_60_days_and_the_annual_log() -> None:
     # T-BR-01: discovered 2026-03-02 -> individuals by 2026-05-01, HHS log by 2027-03-01.
     due = by_recipient(deadlines(date(2026, 3, 2), affected=1))
-    assert due == {(Recipient.INDIVIDUALS, None): date(2026, 5, 1), (Recipient.HHS_ANNUAL_LOG, None): date(2027, 3, 1)}
+    assert due == {
+        (Recipient.INDIVIDUALS, None): date(2026, 5, 1),
+        (Recipient.HHS_ANNUAL_LOG, None): date(2027, 3, 1),
+    }
 
 
 def test_annual_log_in_a_leap_year_ends_on_february_29() -> None:
@@ -34,7 +43,9 @@ def test_thresholds_media_more_than_500_in_a_state_hhs_500_or_more() -> None:
     # T-BR-03: exactly 500 across three States -> HHS now, no media.
     due = by_recipient(deadlines(date(2026, 3, 2), 500, {"OH": 200, "PA": 200, "WV": 100}))
     assert (Recipient.HHS, None) in due and not any(r is Recipient.MEDIA for r, _ in due)
-    assert not any(r is Recipient.MEDIA for r, _ in by_recipient(deadlines(date(2026, 3, 2), 500, {"OH": 500})))
+    assert not any(
+        r is Recipient.MEDIA for r, _ in by_recipient(deadlines(date(2026, 3, 2), 500, {"OH": 500}))
+    )
 
 
 def test_law_enforcement_delay_moves_the_clock() -> None:

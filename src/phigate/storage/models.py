@@ -144,6 +144,18 @@ class AuditAnchorRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class IncidentRow(Base):
+    """The incident record is sealed: its summary and notes may describe what was disclosed."""
+
+    __tablename__ = "incidents"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    source: Mapped[str] = mapped_column(String(30))
+    discovered_on: Mapped[date] = mapped_column(Date, index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    record_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
