@@ -31,9 +31,7 @@ def test_every_factor_must_be_answered_with_notes() -> None:
 
 
 def test_low_probability_needs_every_factor_low_and_a_signature() -> None:
-    mixed = answers(Risk.LOW)[:3] + (
-        FactorAnswer(Factor.MITIGATION, Risk.MEDIUM, "reshared twice"),
-    )
+    mixed = (*answers(Risk.LOW)[:3], FactorAnswer(Factor.MITIGATION, Risk.MEDIUM, "reshared twice"))
     found = {
         p.code for p in problems(Assessment(mixed, Determination.LOW_PROBABILITY, "", None), False)
     }
