@@ -24,6 +24,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "privacy_dashboard": frozenset({R.PRIVACY_OFFICER, R.ADMIN}),
     "decide_account": frozenset({R.PRIVACY_OFFICER}),
     "audit_log": frozenset({R.PRIVACY_OFFICER, R.AUDITOR}),
+    "incidents": frozenset({R.PRIVACY_OFFICER, R.AUDITOR}),
     "audit_export": frozenset({R.PRIVACY_OFFICER, R.AUDITOR}),
     "api_scan": EVERYONE,
     "api_posts": EVERYONE,

@@ -412,6 +412,15 @@ def _pages() -> Any:
             return _page(request, "refused.html", me, reasons=[str(error)], post_id=None)
         return RedirectResponse("/privacy", status_code=303)
 
+    @router.get("/incidents", name="incidents", response_class=HTMLResponse)
+    def incidents(request: Request, me: Me, svc: Service) -> HTMLResponse:
+        from phigate.incidents.operations import IncidentOperations
+
+        ops = IncidentOperations(svc)
+        return _page(
+            request, "incidents.html", me, incidents=ops.incidents(), board=ops.deadline_board()
+        )
+
     @router.get("/audit", name="audit_log", response_class=HTMLResponse)
     def audit_log(request: Request, me: Me, svc: Service, q: str = "") -> HTMLResponse:
         entries = svc.audit_entries()
