@@ -42,7 +42,9 @@ ROUTE_SCOPES: dict[str, str] = {
     "api_authorizations": "read",
     "api_audit_verify": "read",
 }
-PUBLIC_ROUTES = frozenset({"login_page", "login", "logout", "static", "health"})
+PUBLIC_ROUTES = frozenset(
+    {"login_page", "login", "logout", "static", "health", "sso_start", "sso_callback"}
+)
 
 
 def allowed(route: str, roles: frozenset[Role]) -> bool:

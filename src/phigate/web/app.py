@@ -116,6 +116,15 @@ def create_app(
             request, "refused.html", None, reasons=[str(error)], post_id=None, status_code=400
         )
 
+    from phigate.web import sso
+
+    if sso.configured():
+        app.include_router(
+            sso.router(
+                service,
+                lambda request, error: _page(request, "login.html", None, error=error, sso=True),
+            )
+        )
     app.include_router(_pages())
     app.include_router(_api(), prefix="/api/v1")
     return app
@@ -218,7 +227,9 @@ def _pages() -> Any:
 
     @router.get("/login", name="login_page", response_class=HTMLResponse)
     def login_page(request: Request) -> HTMLResponse:
-        return _page(request, "login.html", None, error=None)
+        from phigate.web.sso import configured
+
+        return _page(request, "login.html", None, error=None, sso=configured())
 
     @router.post("/login", name="login", dependencies=[Depends(check_csrf)])
     def login(
