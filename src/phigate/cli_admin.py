@@ -390,3 +390,32 @@ def register(app: typer.Typer) -> None:
     app.add_typer(posts_app, name="posts")
     app.add_typer(audit_app, name="audit")
     app.add_typer(keys_app, name="keys")
+    app.add_typer(inbox_app, name="inbox")
+
+
+inbox_app = typer.Typer(help="Comments and reviews from the public.", no_args_is_help=True)
+
+
+@inbox_app.command("import")
+def inbox_import(
+    export: Path,
+    acting: ActingAs,
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
+) -> None:
+    """Import a review or comment export: platform,kind,author,text,external_id[,received_at,rating]."""
+    from phigate.engagement.operations import EngagementOperations
+
+    try:
+        content = export.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        console.print(f"[red]error:[/] cannot read {export}: {error.strerror}")
+        raise typer.Exit(3) from None
+    with open_service() as service:
+        imported, problems = EngagementOperations(service).import_export(
+            content, fmt, _actor(service, acting)
+        )
+    console.print(f"imported {imported} item(s)")
+    for problem in problems:
+        console.print(f"[yellow]line {problem.line}:[/] {problem.message}")
+    if problems:
+        raise typer.Exit(3)

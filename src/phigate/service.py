@@ -475,7 +475,7 @@ class ComplianceService:
     def create_post(
         self, author_id: str, text: str, account_ids: list[str], *, media_hashes: tuple[str, ...] = (),
         authorization_ids: list[str] | None = None, content_kinds: set[ContentKind] | None = None,
-        scheduled_for: datetime | None = None,
+        scheduled_for: datetime | None = None, in_reply_to: str | None = None,
     ) -> Post:  # fmt: skip
         author = self.person(author_id)
         if not author.has(Role.AUTHOR):
@@ -483,6 +483,7 @@ class ComplianceService:
         post = Post(
             new_id("post"), author_id, text, PostState.DRAFT, media_hashes, tuple(account_ids),
             tuple(authorization_ids or ()), frozenset(content_kinds or {ContentKind.POST}), scheduled_for,
+            in_reply_to=in_reply_to,
         )  # fmt: skip
         self.session.add(self._post_row(post))
         self.record(author_id, "post.created", "post", post.id)
@@ -534,7 +535,11 @@ class ComplianceService:
     def scan_post(self, post_id: str) -> Post:
         post = self.post(post_id)
         scanner = self.scanner or Scanner()
-        report = scanner.scan(post.text)
+        # A reply is judged with the comment it answers: confirming the commenter's care is PHI.
+        if post.in_reply_to is not None:
+            report = scanner.scan(post.text, "reply", post.in_reply_to)
+        else:
+            report = scanner.scan(post.text)
         types = tuple(sorted({f.type.value for f in report.findings}))
         scanned = replace(
             post, scan=ScanRecord(post.content_hash, report.verdict.value, types, self.clock())
@@ -683,7 +688,7 @@ class ComplianceService:
     def _post_row(self, post: Post) -> PostRow:
         return PostRow(
             id=post.id, author_id=post.author_id, state=post.state.value,
-            content_sealed=self.vault.seal({"text": post.text, "media": list(post.media_hashes)}),
+            content_sealed=self.vault.seal(_content(post)),
             content_hash=post.content_hash, account_ids=list(post.account_ids),
             authorization_ids=list(post.authorization_ids), content_kinds=sorted(k.value for k in post.content_kinds),
             scheduled_for=post.scheduled_for, updated_at=self.clock(),
@@ -693,7 +698,7 @@ class ComplianceService:
         row = self.session.get(PostRow, post.id)
         assert row is not None
         row.state = post.state.value
-        row.content_sealed = self.vault.seal({"text": post.text, "media": list(post.media_hashes)})
+        row.content_sealed = self.vault.seal(_content(post))
         row.content_hash = post.content_hash
         row.account_ids = list(post.account_ids)
         row.authorization_ids = list(post.authorization_ids)
@@ -728,7 +733,12 @@ class ComplianceService:
             row.id, row.author_id, content["text"], PostState(row.state), tuple(content["media"]),
             tuple(row.account_ids or ()), tuple(row.authorization_ids or ()),
             frozenset(ContentKind(k) for k in row.content_kinds or ["post"]), _aware(row.scheduled_for), approval, scan,
+            in_reply_to=content.get("in_reply_to"),
         )  # fmt: skip
+
+
+def _content(post: Post) -> dict[str, Any]:
+    return {"text": post.text, "media": list(post.media_hashes), "in_reply_to": post.in_reply_to}
 
 
 def _roles(roles: frozenset[Role]) -> str:

@@ -81,6 +81,9 @@ class Post:
     approval: Approval | None = None
     scan: ScanRecord | None = None
     history: tuple[tuple[PostState, datetime, str], ...] = field(default_factory=tuple)
+    in_reply_to: str | None = (
+        None  # the public comment a reply answers: scanned with it, never published
+    )
 
     @property
     def content_hash(self) -> str:

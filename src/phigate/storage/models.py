@@ -156,6 +156,24 @@ class IncidentRow(Base):
     record_sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class InboundRow(Base):
+    """A comment, mention or review from the public; its author and text are sealed."""
+
+    __tablename__ = "inbound_items"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # new, replied, dismissed
+    self_disclosure: Mapped[bool] = mapped_column(Boolean, default=False)
+    disclosed_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reply_post_id: Mapped[str | None] = mapped_column(ForeignKey("posts.id"), nullable=True)
+    content_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+
 class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)

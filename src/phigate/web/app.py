@@ -36,7 +36,8 @@ from phigate.compliance.authorizations import check_validity
 from phigate.compliance.people import Person, Role
 from phigate.compliance.posts import PostState
 from phigate.compliance.training import TrainingState
-from phigate.scanning import Scanner, ScanReport
+from phigate.scanning import OrganizationProfile, Scanner, ScanReport
+from phigate.scanning.profile import EMPTY_PROFILE
 from phigate.service import ComplianceService, OperationError
 from phigate.signin import SignInError, TokenIdentity, identify_token, sign_in
 from phigate.storage.crypto import Vault
@@ -53,6 +54,7 @@ class AppState:
     vault: Vault
     scanner: Scanner
     login_throttle: Throttle
+    profile: OrganizationProfile
 
 
 class NotSignedIn(Exception):
@@ -71,7 +73,10 @@ def create_app(
         docs_url="/api/docs",
         openapi_url="/api/v1/openapi.json",
     )
-    app.state.phigate = AppState(session_factory(engine), vault, Scanner(), Throttle(20, 60))
+    profile = _profile()
+    app.state.phigate = AppState(
+        session_factory(engine), vault, Scanner(profile), Throttle(20, 60), profile
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key,
@@ -128,6 +133,14 @@ def create_app(
     app.include_router(_pages())
     app.include_router(_api(), prefix="/api/v1")
     return app
+
+
+def _profile() -> OrganizationProfile:
+    """The organization profile named by PHIGATE_PROFILE, so its own numbers are never PHI."""
+    import os
+
+    path = os.environ.get("PHIGATE_PROFILE")
+    return OrganizationProfile.from_toml(Path(path)) if path else EMPTY_PROFILE
 
 
 # ---------------------------------------------------------------- dependencies
@@ -290,9 +303,22 @@ def _pages() -> Any:
         response_class=HTMLResponse,
         dependencies=[Depends(check_csrf)],
     )
-    def compose_scan(request: Request, me: Me, text: Annotated[str, Form()] = "") -> HTMLResponse:
+    def compose_scan(
+        request: Request,
+        me: Me,
+        svc: Service,
+        text: Annotated[str, Form()] = "",
+        item: Annotated[str, Form()] = "",
+    ) -> HTMLResponse:
         state: AppState = request.app.state.phigate
-        report = state.scanner.scan(text[:10_000])
+        if item:
+            # A reply is checked against the comment it answers.
+            from phigate.engagement.operations import EngagementOperations
+
+            comment = EngagementOperations(svc, state.profile).item(item).text
+            report = state.scanner.scan(text[:10_000], "reply", comment)
+        else:
+            report = state.scanner.scan(text[:10_000])
         return _page(request, "_findings.html", me, report=report, marked=highlight(report))
 
     @router.post("/posts", name="create_post", dependencies=[Depends(check_csrf)])
@@ -422,6 +448,47 @@ def _pages() -> Any:
         except OperationError as error:
             return _page(request, "refused.html", me, reasons=[str(error)], post_id=None)
         return RedirectResponse("/privacy", status_code=303)
+
+    @router.get("/inbox", name="inbox", response_class=HTMLResponse)
+    def inbox(request: Request, me: Me, svc: Service) -> HTMLResponse:
+        from phigate.engagement.operations import EngagementOperations
+
+        state: AppState = request.app.state.phigate
+        ops = EngagementOperations(svc, state.profile)
+        accounts = [a for a in svc.accounts() if a.status.value == "active"]
+        return _page(request, "inbox.html", me, items=ops.inbox(), accounts=accounts)
+
+    @router.get("/inbox/{item_id}/drafts", name="inbox_drafts", response_class=HTMLResponse)
+    def inbox_drafts(request: Request, me: Me, svc: Service, item_id: str) -> HTMLResponse:
+        from phigate.engagement.operations import EngagementOperations
+
+        state: AppState = request.app.state.phigate
+        drafts = EngagementOperations(svc, state.profile).drafts(item_id)
+        return _page(request, "_drafts.html", me, drafts=drafts, item_id=item_id)
+
+    @router.post("/inbox/{item_id}/reply", name="inbox_reply", dependencies=[Depends(check_csrf)])
+    def inbox_reply(
+        request: Request, me: Me, svc: Service, item_id: str,
+        text: Annotated[str, Form()], account: Annotated[list[str] | None, Form()] = None,
+    ) -> Response:  # fmt: skip
+        from phigate.engagement.operations import EngagementOperations
+
+        if not account:
+            return _page(
+                request,
+                "refused.html",
+                me,
+                status_code=400,
+                post_id=None,
+                reasons=["Choose the account to reply from."],
+            )
+        state: AppState = request.app.state.phigate
+        post = EngagementOperations(svc, state.profile).reply(item_id, me.id, text, account)
+        try:
+            svc.submit_post(post.id, me.id)
+        except OperationError as error:
+            return _page(request, "refused.html", me, reasons=[str(error)], post_id=post.id)
+        return RedirectResponse(f"/posts/{post.id}", status_code=303)
 
     @router.get("/incidents", name="incidents", response_class=HTMLResponse)
     def incidents(request: Request, me: Me, svc: Service) -> HTMLResponse:
