@@ -105,9 +105,8 @@ def mask(pixels: Pixels, findings: list[MediaFinding]) -> tuple[Pixels, int]:
             if box.width < 2 or box.height < 2:
                 continue
             region = image.crop(_corners(box))
-            blocks = region.resize(
-                (max(1, box.width // 32), max(1, box.height // 32)), Image.Resampling.BOX
-            )
+            # A fixed 6x6 mosaic whatever the face's size: too coarse to hold a face's structure.
+            blocks = region.resize((6, 6), Image.Resampling.BOX)
             coarse = blocks.resize(region.size, Image.Resampling.NEAREST)
             radius = max(8, max(box.width, box.height) // 4)
             image.paste(coarse.filter(ImageFilter.GaussianBlur(radius)), (box.left, box.top))
