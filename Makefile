@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint bench bench-text bench-media fmt clean
+.PHONY: run test lint bench bench-text bench-media bench-web fmt clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ bench-text: $(VENV)/.installed-bench
 # The media benchmark needs only the dev extra (scikit-image, segno); the bench extra is for Presidio.
 bench-media: $(VENV)/.installed-dev
 	$(PY) bench/media_scanner.py --json bench/results/media.json
+
+bench-web: $(VENV)/.installed-dev
+	$(PY) bench/web_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

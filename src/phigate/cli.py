@@ -280,3 +280,5 @@ def _register_admin_commands() -> None:
 
 
 _register_admin_commands()
+if __name__ == "__main__":
+    main()
