@@ -92,7 +92,9 @@ def redact_media(
             break
         for index, picture in enumerate(frames):
             still = [f for f in result.still_found if f.box and f.frame in (None, index)]
-            pixels, count = mask(np.asarray(picture), [replace(f, source=Source.TEXT) for f in still])
+            pixels, count = mask(
+                np.asarray(picture), [replace(f, source=Source.TEXT) for f in still]
+            )
             frames[index] = Image.fromarray(pixels)
             masked += count
         result = _write(frames, output, save_format, scanner, masked, metadata, report.findings)

@@ -174,6 +174,31 @@ class InboundRow(Base):
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
 
 
+class CredentialRow(Base):
+    """A social account's credentials (tokens, app passwords), sealed."""
+
+    __tablename__ = "account_credentials"
+    account_id: Mapped[str] = mapped_column(ForeignKey("social_accounts.id"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PublicationRow(Base):
+    """One post on one account: written before the platform call, completed after it, so a crash
+    in between is reconciled rather than published twice."""
+
+    __tablename__ = "publications"
+    post_id: Mapped[str] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("social_accounts.id"), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(20))  # pending, published, failed, deleted
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    platform_id: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)

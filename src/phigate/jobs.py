@@ -1,0 +1,77 @@
+"""The job engine: Celery. Embedded mode (no PHIGATE_BROKER_URL) runs tasks in-process, so
+`make run` needs no other server; at scale, Celery workers and beat with Redis as the broker.
+
+    celery -A phigate.jobs worker --loglevel=info
+    celery -A phigate.jobs beat
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+from celery import Celery
+
+from phigate.publishing.connectors import ConnectorError
+from phigate.publishing.publisher import Publisher
+
+broker = os.environ.get("PHIGATE_BROKER_URL", "")
+app = Celery(
+    "phigate",
+    broker=broker or "memory://",
+    backend=os.environ.get("PHIGATE_RESULT_BACKEND") or None,
+)
+app.conf.update(
+    task_always_eager=not broker,  # embedded: run where they are called
+    task_acks_late=True,  # a task whose worker dies is delivered again, not lost
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_serializer="json",
+    accept_content=["json"],
+    beat_schedule={
+        "publish-due-posts": {"task": "phigate.jobs.publish_due_posts", "schedule": 60.0}
+    },
+)
+
+
+@cache
+def publisher() -> Publisher:
+    from phigate.storage.crypto import Vault
+    from phigate.storage.database import data_dir, make_engine, migrate, session_factory
+
+    engine = make_engine()
+    migrate(engine)
+    return Publisher(session_factory(engine), Vault.from_environment(data_dir() / "encryption.key"))
+
+
+@app.task(name="phigate.jobs.publish_due_posts")
+def publish_due_posts() -> list[str]:
+    """Queue every scheduled post whose time has come; each publishes in its own task."""
+    due = publisher().due_posts()
+    for post_id in due:
+        publish_post.delay(post_id)
+    return due
+
+
+@app.task(name="phigate.jobs.publish_post", bind=True, max_retries=6)
+def publish_post(self: Any, post_id: str) -> dict[str, Any]:
+    outcome = publisher().publish(post_id)
+    if outcome.retry:
+        # Rate limits and outages: back off exponentially, or as long as the platform asked.
+        wait = max(
+            [after or 0.0 for _, _, after in outcome.retry] + [2.0**self.request.retries * 30]
+        )
+        raise self.retry(countdown=wait, exc=ConnectorError(outcome.retry[0][1], retryable=True))
+    return {
+        "published": list(outcome.published),
+        "failed": [a for a, _ in outcome.failed],
+        "refused": list(outcome.refused),
+    }
+
+
+@app.task(name="phigate.jobs.takedown")
+def takedown(post_id: str, actor: str) -> dict[str, str]:
+    return {
+        platform: at.isoformat() for platform, at in publisher().takedown(post_id, actor).items()
+    }

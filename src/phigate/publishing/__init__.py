@@ -1,0 +1,1 @@
+"""Publishing approved posts to the organization's accounts, exactly once, and taking them down."""
