@@ -75,6 +75,8 @@ _Step = tuple[str, list[int], list[int]]
 
 def _compatibility_forms(text: str, _: range) -> _Step:
     """Drop invisible format characters and fold compatibility forms (full-width digits) per character."""
+    if text.isascii():  # nothing to fold: the common case, kept cheap
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
     out = _Builder()
     for index, char in enumerate(text):
         if char.isascii():

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -87,17 +87,7 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(NotSignedIn)
     async def to_login(request: Request, _: NotSignedIn) -> Response:
@@ -143,8 +133,38 @@ def _profile() -> OrganizationProfile:
     return OrganizationProfile.from_toml(Path(path)) if path else EMPTY_PROFILE
 
 
+class SecurityHeaders:
+    """Headers on every response; plain ASGI, because the decorator middleware costs a task per request."""
+
+    HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+        (
+            b"content-security-policy",
+            b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        ),
+        (b"cache-control", b"no-store"),
+    ]
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 # ---------------------------------------------------------------- dependencies
-def service(request: Request) -> Iterator[ComplianceService]:
+async def service(request: Request) -> AsyncIterator[ComplianceService]:
     state: AppState = request.app.state.phigate
     with state.sessions() as session:
         svc = ComplianceService(session, state.vault, scanner=state.scanner)
@@ -159,7 +179,7 @@ def service(request: Request) -> Iterator[ComplianceService]:
 Service = Annotated[ComplianceService, Depends(service)]
 
 
-def current_person(request: Request, svc: Service) -> Person:
+async def current_person(request: Request, svc: Service) -> Person:
     token = request.headers.get("authorization", "")
     if token.lower().startswith("bearer "):
         identity = identify_token(svc, token[7:].strip())
@@ -184,7 +204,7 @@ def current_person(request: Request, svc: Service) -> Person:
     return person
 
 
-def authorize(request: Request, person: Annotated[Person, Depends(current_person)]) -> Person:
+async def authorize(request: Request, person: Annotated[Person, Depends(current_person)]) -> Person:
     route = request.scope.get("route")
     name = getattr(route, "name", "")
     if not allowed(name, person.roles):
@@ -585,7 +605,7 @@ def _api() -> Any:
     router = APIRouter()
 
     @router.post("/scan", name="api_scan")
-    def api_scan(request: Request, me: Me, body: ScanRequest) -> dict[str, Any]:
+    async def api_scan(request: Request, me: Me, body: ScanRequest) -> dict[str, Any]:
         state: AppState = request.app.state.phigate
         return state.scanner.scan(body.text, body.kind, body.in_reply_to).to_dict()
 

@@ -213,11 +213,15 @@ class NameRecognizer(Recognizer):
                 continue
             token = _strip_possessive(match.group())
             end = start + len(token)
+            if token in staff:
+                continue
+            # Most words are neither capitalized nor a known given name: skip them before the
+            # context patterns, which are the costly part of this recognizer.
+            if not (_is_title_word(token) or (token.islower() and is_given_name(token))):
+                continue
             before = text[max(0, start - 60) : start]
             honorific = bool(_HONORIFIC.search(before))
             cued = honorific or bool(_PERSON_CUE.search(before))
-            if token in staff:
-                continue
             if _is_title_word(token) and _ROLE_BEFORE.search(before):
                 # Named in a role: staff, volunteer, official. Later mentions are staff too.
                 span_end = _extend_surname(text, end)
