@@ -120,7 +120,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def sessions(port: int) -> tuple[list[str], list[str]]:
     cookies, csrfs = [], []
     for n in range(USERS):
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        # Sign-in is throttled per address (20 a minute); each simulated user signs in from its own
+        # loopback address, as 50 people on 50 machines would.
+        transport = httpx.HTTPTransport(local_address=f"127.0.0.{n + 2}")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", transport=transport) as client:
             page = client.get("/login").text
             csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
             client.post(
@@ -191,11 +194,13 @@ def main() -> None:
             token = seed(data)
             process, startup = start_server(data, args.port, workers)
             startups.append((workers, startup))
+            if workers > 1:
+                time.sleep(8)  # /health answers once the first worker is up; let the others start
             try:
                 base = f"http://127.0.0.1:{args.port}"
                 body = json.dumps(json.dumps({"text": POST_280}))
                 warm = SCAN_LUA % {"token": token, "body": body}
-                run_wrk(f"{base}/api/v1/scan", warm, 3, data)
+                run_wrk(f"{base}/api/v1/scan", warm, 5, data)
                 scan = run_wrk(f"{base}/api/v1/scan", warm, args.duration, data)
                 cookies, csrfs = sessions(args.port)
                 from urllib.parse import quote

@@ -26,7 +26,14 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    if url.startswith("sqlite"):
+        # A pool larger than any worker's concurrency: a request never waits for a connection,
+        # which matters because the web app checks access on the event loop.
+        engine = create_engine(url, pool_size=20, max_overflow=200, pool_timeout=5)
+    else:
+        engine = create_engine(
+            url, pool_size=10, max_overflow=40, pool_timeout=5, pool_pre_ping=True
+        )
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -34,8 +41,11 @@ def make_engine(url: str | None = None) -> Engine:
             # Foreign keys are off by default in SQLite; the audit chain relies on them.
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        # WAL lets readers and the writer work at once; the mode is stored in the file, so once.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
 
     return engine
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -164,7 +164,7 @@ class SecurityHeaders:
 
 
 # ---------------------------------------------------------------- dependencies
-async def service(request: Request) -> AsyncIterator[ComplianceService]:
+def service(request: Request) -> Iterator[ComplianceService]:
     state: AppState = request.app.state.phigate
     with state.sessions() as session:
         svc = ComplianceService(session, state.vault, scanner=state.scanner)
@@ -179,7 +179,15 @@ async def service(request: Request) -> AsyncIterator[ComplianceService]:
 Service = Annotated[ComplianceService, Depends(service)]
 
 
-async def current_person(request: Request, svc: Service) -> Person:
+async def current_person(request: Request) -> Person:
+    """Who is asking: from an API token or the session cookie. Runs on the event loop (no thread
+    hop on every request) with its own session, released before anything else is awaited."""
+    state: AppState = request.app.state.phigate
+    with state.sessions() as session:
+        return _identify(request, ComplianceService(session, state.vault))
+
+
+def _identify(request: Request, svc: ComplianceService) -> Person:
     token = request.headers.get("authorization", "")
     if token.lower().startswith("bearer "):
         identity = identify_token(svc, token[7:].strip())

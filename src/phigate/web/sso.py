@@ -80,7 +80,7 @@ def router(service_dependency: Any, render_login: Callable[[Request, str], Respo
                 )
             svc.record(person.id, "login.sso_succeeded", "person", person.id)
         finally:
-            for _ in generator:
+            for _ in generator:  # commits the audit entries
                 pass
         request.session.clear()
         request.session.update({"person_id": person.id, "seen": time.time()})
