@@ -96,3 +96,22 @@ def test_purge_inside_retention_is_refused() -> None:
     run("people", "add", "Pat Officer", "po@example.org", "--role", "privacy_officer")
     result = runner.invoke(app, ["audit", "purge", "2026-01-01", "--as", "po@example.org"])
     assert result.exit_code == 3 and "six years" in result.output
+
+
+def test_init_creates_the_organization_once() -> None:
+    args = [
+        "init",
+        "--org",
+        "Cedar Ridge",
+        "--admin-name",
+        "Pat Officer",
+        "--admin-email",
+        "po@example.org",
+        "--password",
+        "a long password 1",
+    ]
+    out = run(*args)
+    assert "otpauth://" in out and "Cedar Ridge" in out
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3 and "already exists" in result.output
+    assert "admin, privacy_officer" in run("people", "list")

@@ -382,6 +382,7 @@ def keys_rotate() -> None:
 
 
 def register(app: typer.Typer) -> None:
+    app.command("init")(init)
     app.add_typer(people_app, name="people")
     app.add_typer(training_app, name="training")
     app.add_typer(accounts_app, name="accounts")
@@ -419,3 +420,25 @@ def inbox_import(
         console.print(f"[yellow]line {problem.line}:[/] {problem.message}")
     if problems:
         raise typer.Exit(3)
+
+
+def init(
+    organization: Annotated[str, typer.Option("--org", help="The organization's name.")],
+    admin_name: Annotated[str, typer.Option()],
+    admin_email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create the organization and its first privacy officer and admin, with two-factor sign-in."""
+    from phigate.signin import enroll_totp, set_password
+    from phigate.storage.models import SettingRow
+
+    with open_service() as service:
+        if service.session.get(SettingRow, "organization") is not None:
+            raise OperationError("the organization already exists in this database")
+        service.session.add(SettingRow(key="organization", value=organization))
+        person = service.add_person(admin_name, admin_email, {Role.ADMIN, Role.PRIVACY_OFFICER})
+        set_password(service, person.id, password)
+        uri = enroll_totp(service, person.id)
+        service.record(person.id, "organization.created", "organization", "1")
+    console.print(f"created {organization}; {admin_email} is its admin and privacy officer")
+    console.print(f"add this to an authenticator app for two-factor sign-in:\n{uri}")
