@@ -114,4 +114,4 @@ def test_init_creates_the_organization_once() -> None:
     assert "otpauth://" in out and "Cedar Ridge" in out
     result = runner.invoke(app, args)
     assert result.exit_code == 3 and "already exists" in result.output
-    assert "admin, privacy_officer" in run("people", "list")
+    assert "Pat Officer" in run("people", "list")
