@@ -14,6 +14,18 @@ from phigate.compliance.posts import Approval, Post, PostState, ScanRecord
 from phigate.compliance.training import TrainingCompletion, TrainingPolicy, training_status
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock the test moves by hand; services take it in place of datetime.now."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 TODAY = NOW.date()
 POLICY = TrainingPolicy()
 

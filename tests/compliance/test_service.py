@@ -16,15 +16,7 @@ from phigate.service import ComplianceService, OperationError
 from phigate.storage.crypto import Vault, new_key
 from phigate.storage.database import migrate, session_factory
 from phigate.storage.models import AuthorizationRow, PostRow
-from tests.compliance.factories import authorization
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.compliance.factories import Clock, authorization
 
 
 @pytest.fixture

@@ -23,21 +23,13 @@ from phigate.service import ComplianceService, OperationError
 from phigate.storage.crypto import Vault, new_key
 from phigate.storage.database import migrate, session_factory
 from phigate.storage.models import PostRow
-from tests.compliance.factories import authorization
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.compliance.factories import Clock, authorization
 
 
 @pytest.fixture
 def world(engine: Engine) -> Iterator[tuple[ComplianceService, Clock, dict[str, str]]]:
     migrate(engine)
-    clock = Clock()
+    clock = Clock(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
     with session_factory(engine)() as session:
         service = ComplianceService(session, Vault([new_key()]), clock)
         officer = service.add_person("Pat Officer", "po@example.org", {Role.PRIVACY_OFFICER})

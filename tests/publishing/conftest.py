@@ -25,7 +25,7 @@ from phigate.publishing.publisher import Publisher
 from phigate.service import ComplianceService
 from phigate.storage.crypto import Vault, new_key
 from phigate.storage.database import migrate, session_factory
-from tests.compliance.factories import authorization
+from tests.compliance.factories import Clock, authorization
 
 PDS_DIR = Path(__file__).resolve().parents[1] / "pds"
 
@@ -82,20 +82,12 @@ def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def org(engine: Engine) -> Iterator[dict[str, Any]]:
     """Author, reviewer, privacy officer, an active Bluesky account and an approved, scheduled post."""
     migrate(engine)
     vault = Vault([new_key()])
-    clock = Clock()
+    clock = Clock(datetime.now(UTC))
     sessions = session_factory(engine)
     with sessions() as session:
         service = ComplianceService(session, vault, clock)
