@@ -25,7 +25,7 @@ _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.SSN,
         re.compile(
-            rf"\b(?:SSN|social\s+security(?:\s+number)?|SS#)(?:\s+ending(?:\s+in)?)?{_SEP}(?P<value>\d{{3}}-?\d{{2}}-?\d{{4}}|\d{{4}})\b",
+            rf"\b(?:SSN|social\s+security(?:\s+number)?|SS#)(?:\s+ending(?:\s+in)?)?{_SEP}(?P<value>\d{{3}}([-\s]?)\d{{2}}\2\d{{4}}|\d{{4}})\b",
             re.I,
         ),
         "A Social Security number, even its last four digits, identifies a person.",
@@ -40,7 +40,7 @@ _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.HEALTH_PLAN,
         re.compile(
-            rf"\b(?:member|subscriber|policy|Medicaid|Medicare|insurance|plan|beneficiary|MBI)\s*(?:ID|#|number|no\.?){_SEP}{_VALUE}",
+            rf"\b(?:member|subscriber|policy|Medicaid|Medicare|insurance|plan|beneficiary|MBI|group)\s*(?:ID|#|number|no\.?){_SEP}{_VALUE}",
             re.I,
         ),
         "A health plan member number identifies the insured person.",
@@ -56,7 +56,8 @@ _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.LICENSE,
         re.compile(
-            rf"\b(?:DL|CDL|driver'?s?\s+licen[cs]e|licen[cs]e|certificate|cert\.?){_SEP}{_VALUE}", re.I
+            rf"\b(?:DL|CDL|driver'?s?\s+licen[cs]e|licen[cs]e|certificate|cert\.?){_SEP}{_VALUE}",
+            re.I,
         ),
         "A licence or certificate number identifies its holder.",
     ),

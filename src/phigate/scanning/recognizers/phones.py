@@ -23,6 +23,11 @@ _FAX_BREAK = re.compile(
     r"\d|[.!?•|;\n]\s|\b(?:call|phone|tel|telephone|text|cell|mobile|ph)\b", re.IGNORECASE
 )
 _FAX_WINDOW = 80
+_ID_LABEL = re.compile(
+    r"\b(?:MRN|MR#|chart|record|ID|acct|account|invoice|member|policy|subscriber|serial|S/N|SN|DL|"
+    r"licen[cs]e|plate|tag|lot|SSN)\s*(?:#|no\.?|number)?\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
 _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 # A seven-digit local number is three digits and four; "10–4. 1818" is opening hours and a street.
 _SEVEN_DIGIT_SHAPE = re.compile(r"\d{3}[-.\s–]?\d{4}")
@@ -44,6 +49,8 @@ class PhoneRecognizer(Recognizer):
                 continue  # the tail of a longer code ("DS2-881045"), not a phone number
             if doc.profile.owns_phone(number) or _not_a_phone(number):
                 continue
+            if _ID_LABEL.search(doc.text[max(0, start - 30) : start]):
+                continue  # "MRN 5520913" is a record number; the numbers recognizer reports it
             if _labelled_fax(doc.text, start):
                 yield Candidate(
                     IdentifierType.FAX, start, end, 0.9, "A fax number reaches a person."
