@@ -16,6 +16,7 @@ from phigate.scanning.recognizers.phones import PhoneRecognizer
 from phigate.scanning.recognizers.replies import ReplyConfirmationRecognizer
 from phigate.scanning.recognizers.rooms import RoomRecognizer
 from phigate.scanning.recognizers.web import IpAddressRecognizer, UrlRecognizer
+from phigate.scanning.recognizers.zip_code import ZipCodeRecognizer
 
 
 def default_recognizers() -> list[Recognizer]:
@@ -31,6 +32,7 @@ def default_recognizers() -> list[Recognizer]:
         DateRecognizer(),
         AgeRecognizer(),
         LocationRecognizer(),
+        ZipCodeRecognizer(),
         RoomRecognizer(),
         CircumstanceRecognizer(),
         ReplyConfirmationRecognizer(),

@@ -18,13 +18,14 @@ from phigate.scanning.recognizers.base import Candidate, Recognizer
 T = IdentifierType
 # Case-sensitive and not running into a following word: OCR joins "MRN:1128675Room:622".
 _VALUE = r"(?P<value>(?-i:[A-Z0-9][A-Z0-9-]{2,20}[A-Z0-9](?![a-z])))"
-_SEP = r"\s*(?:#|no\.?|number|num|nos?\.)?\s*[:#]?\s*"
+# "no. 123", "#: 123", and the appositive ", no. 04418827" of "driver's license, no. 04418827".
+_SEP = r"(?:,?\s*(?:#|no\.?|number|num|nos?\.)|\s*)?\s*[:#]?\s*"
 
 _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.SSN,
         re.compile(
-            rf"\b(?:SSN|social\s+security(?:\s+number)?|SS#)(?:\s+ending(?:\s+in)?)?{_SEP}(?P<value>\d{{3}}-?\d{{2}}-?\d{{4}}|\d{{4}})\b",
+            rf"\b(?:SSN|social\s+security(?:\s+number)?|SS#)(?:\s+ending(?:\s+in)?)?{_SEP}(?P<value>\d{{3}}([-\s]?)\d{{2}}\2\d{{4}}|\d{{4}})\b",
             re.I,
         ),
         "A Social Security number, even its last four digits, identifies a person.",
@@ -39,7 +40,7 @@ _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.HEALTH_PLAN,
         re.compile(
-            rf"\b(?:member|subscriber|policy|Medicaid|Medicare|insurance|plan|beneficiary|MBI)\s*(?:ID|#|number|no\.?){_SEP}{_VALUE}",
+            rf"\b(?:member|subscriber|policy|Medicaid|Medicare|insurance|plan|beneficiary|MBI|group)\s*(?:ID|#|number|no\.?){_SEP}{_VALUE}",
             re.I,
         ),
         "A health plan member number identifies the insured person.",
@@ -47,7 +48,7 @@ _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.ACCOUNT,
         re.compile(
-            rf"\b(?:account|acct\.?|billing\s+account|invoice){_SEP}(?P<value>[A-Z0-9]*\d[A-Z0-9-]{{3,20}}\d)",
+            rf"\b(?:account|acct\.?|billing\s+account|invoice){_SEP}(?P<value>(?:[A-Z]{{1,4}}-)?[A-Z0-9]*\d[A-Z0-9-]{{3,20}}\d)",
             re.I,
         ),
         "An account number identifies the person billed.",
@@ -55,7 +56,8 @@ _LABELLED: list[tuple[IdentifierType, re.Pattern[str], str]] = [
     (
         T.LICENSE,
         re.compile(
-            rf"\b(?:DL|driver'?s?\s+licen[cs]e|licen[cs]e|certificate|cert\.?){_SEP}{_VALUE}", re.I
+            rf"\b(?:DL|CDL|driver'?s?\s+licen[cs]e|licen[cs]e|certificate|cert\.?){_SEP}{_VALUE}",
+            re.I,
         ),
         "A licence or certificate number identifies its holder.",
     ),

@@ -20,6 +20,8 @@ _URL = re.compile(
 )
 _IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
 # Anything with two colons and only hex digits is a candidate; the ipaddress module decides.
+# "version 3.2.1.4" is a software release, not an address.
+_VERSION = re.compile(r"\b(?:version|ver\.?|v\.?|release|build|firmware)\s*$", re.I)
 _IPV6 = re.compile(r"(?<![\w:])[0-9a-f]{0,4}:[0-9a-f:]*:[0-9a-f]{0,4}(?![\w:])", re.I)
 
 
@@ -47,6 +49,8 @@ class IpAddressRecognizer(Recognizer):
     def find(self, doc: Document) -> Iterator[Candidate]:
         for pattern in (_IPV4, _IPV6):
             for match in pattern.finditer(doc.text):
+                if _VERSION.search(doc.text[max(0, match.start() - 12) : match.start()]):
+                    continue
                 try:
                     ipaddress.ip_address(match.group())
                 except ValueError:
