@@ -166,6 +166,8 @@ class LocationRecognizer(Recognizer):
             first = place.split()[0].rstrip(".,")
             if first in _NOT_PLACE or (is_given_name(first) and len(place.split()) == 1):
                 continue
+            if place.isupper() and len(place) <= 5:  # "last 4 of SSN", "of MRN": labels, not towns
+                continue
             yield from self._emit(
                 doc, start, end, 0.6, "A town or neighbourhood tied to the person.", taken
             )
