@@ -34,6 +34,10 @@ def default_connectors(account: SocialAccount, credentials: dict[str, Any]) -> C
         return BlueskyConnector(
             credentials["service_url"], credentials["handle"], credentials["app_password"]
         )
+    if account.platform == "mastodon":
+        from phigate.publishing.mastodon import MastodonConnector
+
+        return MastodonConnector(credentials["api_base_url"], credentials["access_token"])
     raise ConnectorError(f"no connector for {account.platform} is installed", retryable=False)
 
 
