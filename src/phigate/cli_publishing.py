@@ -74,5 +74,27 @@ def takedown(post_id: str, acting: ActingAs) -> None:
         console.print(f"removed from {platform} at {at:%Y-%m-%d %H:%M:%S} UTC")
 
 
+@publish_app.command("failed")
+def failed() -> None:
+    """Posts a platform refused for good, with the reason per account (they stay unpublished)."""
+    from phigate.jobs import publisher
+
+    for post_id, accounts in publisher().failed_posts().items():
+        for account, reason in accounts:
+            console.print(f"{post_id} on {account}: [red]{reason}[/]")
+
+
+@publish_app.command("retry")
+def retry(post_id: str, acting: ActingAs) -> None:
+    """Let a failed post go again once its cause is fixed (a new token, an accepted text)."""
+    from phigate.jobs import publisher
+
+    with open_service() as service:
+        actor = _actor(service, acting)
+    count = publisher().retry_failed(post_id, actor)
+    console.print(f"{count} account(s) will be tried again at the next run")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(publish_app, name="publish")
+    app.command("takedown")(takedown)  # `phigate takedown ID`: the incident runbook's words

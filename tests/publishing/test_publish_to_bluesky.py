@@ -87,6 +87,9 @@ def test_a_crash_between_the_platform_and_the_record_does_not_publish_twice(
     assert len(_records(pds)) == before + 1
     [pending] = crashing.publications(post_id)
     assert pending.state == "pending" and pending.attempts == 1
+    again = make_publisher(org).publish(post_id)  # redelivered at once: the claim is still live
+    assert again.retry and not again.published
+    org["clock"].now += crashing.lease  # the dead worker's claim runs out
     outcome = make_publisher(org).publish(post_id)  # a new worker picks the task up again
     assert outcome.published == (org["ids"]["account"],)
     assert len(_records(pds)) == before + 1  # reconciled by its key, not published again

@@ -4,17 +4,24 @@ For each (post, account) a publication row with an idempotency key is committed 
 is called and completed AFTER it answers. A worker killed in between leaves a pending row with
 attempts > 0; the next attempt asks the platform whether a post with that key exists before it
 publishes, so nothing is published twice and nothing is lost.
+
+Two workers never call the platform for the same row at once: an attempt first claims the row for a
+lease (a conditional UPDATE, atomic on SQLite and PostgreSQL alike). A redelivered task or the next
+scheduler run that finds a live claim waits; once a dead worker's lease runs out, the next attempt
+reconciles. A permanent refusal marks the row `failed` with its reason; the scheduler leaves such a
+post alone (it stays unpublished, so safe) until a person fixes the cause and calls `retry_failed`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from phigate.compliance.accounts import SocialAccount
@@ -50,6 +57,12 @@ class Outcome:
     refused: tuple[str, ...] = ()  # gate reasons
 
 
+def _lease_seconds() -> float:
+    # Longer than any single platform call (the SDKs time out well under a minute), so a live
+    # worker never loses its claim mid-call.
+    return float(os.environ.get("PHIGATE_PUBLISH_LEASE_S", "300"))
+
+
 def idempotency_key(post_id: str, account_id: str, content_hash: str) -> str:
     return hashlib.sha256(f"{post_id}|{account_id}|{content_hash}".encode()).hexdigest()[:40]
 
@@ -60,6 +73,7 @@ class Publisher:
     vault: Vault
     connectors: ConnectorFactory = default_connectors
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    lease: timedelta = field(default_factory=lambda: timedelta(seconds=_lease_seconds()))
 
     def _service(self, session: Session) -> ComplianceService:
         return ComplianceService(session, self.vault, self.clock)
@@ -79,10 +93,45 @@ class Publisher:
     def due_posts(self) -> list[str]:
         with self.sessions() as session:
             now = self.clock()
+            failed = select(PublicationRow.post_id).where(PublicationRow.state == "failed")
             rows = session.scalars(
-                select(PostRow).where(PostRow.state == PostState.SCHEDULED.value)
+                select(PostRow)
+                .where(PostRow.state == PostState.SCHEDULED.value)
+                .where(PostRow.id.not_in(failed))  # a refused post waits for a person
+                .order_by(PostRow.scheduled_for, PostRow.id)
             )
             return [r.id for r in rows if r.scheduled_for is None or _utc(r.scheduled_for) <= now]
+
+    def failed_posts(self) -> dict[str, list[tuple[str, str]]]:
+        """Posts a platform refused for good: post id -> [(account id, reason)]."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(PublicationRow)
+                .where(PublicationRow.state == "failed")
+                .order_by(PublicationRow.post_id, PublicationRow.account_id)
+            )
+            failed: dict[str, list[tuple[str, str]]] = {}
+            for row in rows:
+                failed.setdefault(row.post_id, []).append((row.account_id, row.last_error or ""))
+            return failed
+
+    def retry_failed(self, post_id: str, actor: str) -> int:
+        """After a person fixed the cause (a new token, a shorter text), let the post go again."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(PublicationRow).where(
+                    PublicationRow.post_id == post_id, PublicationRow.state == "failed"
+                )
+            ).all()
+            for row in rows:
+                # attempts stays above zero, so the next attempt looks on the platform first.
+                row.state = "pending"
+            if rows:
+                self._service(session).record(
+                    actor, "publish.retry_requested", "post", post_id, accounts=len(rows)
+                )
+            session.commit()
+            return len(rows)
 
     def publish(self, post_id: str) -> Outcome:
         with self.sessions() as session:
@@ -121,7 +170,7 @@ class Publisher:
             result = self._publish_one(post_id, accounts[account_id], text)
             if result is None:
                 published.append(account_id)
-            elif result[2] is True:
+            elif result[2]:
                 retry.append((account_id, result[0], result[1]))
             else:
                 failed.append((account_id, result[0]))
@@ -147,8 +196,35 @@ class Publisher:
             assert row is not None
             if row.state == "published":
                 return None
-            interrupted = row.state == "pending" and row.attempts > 0
-            row.attempts += 1
+            if row.state != "pending":  # failed (waits for a person) or deleted (taken down)
+                return f"not published: the account's publication is {row.state}", None, False
+            now = self.clock()
+            claimed = session.execute(
+                update(PublicationRow)
+                .where(
+                    PublicationRow.post_id == post_id,
+                    PublicationRow.account_id == account.id,
+                    PublicationRow.state == "pending",
+                    or_(
+                        PublicationRow.claimed_until.is_(None),
+                        PublicationRow.claimed_until <= now,
+                    ),
+                )
+                .values(claimed_until=now + self.lease, attempts=PublicationRow.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(claimed, "rowcount", 0) != 1:
+                session.rollback()
+                row = session.get(PublicationRow, (post_id, account.id))
+                if row is not None and row.state == "published":
+                    return None
+                wait = self.lease.total_seconds()
+                if row is not None and row.claimed_until is not None:
+                    wait = max(1.0, (_utc(row.claimed_until) - now).total_seconds())
+                return "another worker is publishing this post to this account", wait, True
+            # `row` still holds the count from before this claim: above zero, an earlier attempt
+            # may have reached the platform without its answer being recorded.
+            interrupted = row.attempts > 0
             key = row.idempotency_key
             session.commit()  # the attempt is on record before the platform hears of it
         try:
@@ -159,7 +235,7 @@ class Publisher:
             with self.sessions() as session:
                 row = session.get(PublicationRow, (post_id, account.id))
                 assert row is not None
-                row.last_error = str(error)
+                row.last_error, row.claimed_until = str(error), None
                 if not error.retryable:
                     row.state = "failed"
                 self._service(session).record(
@@ -176,7 +252,7 @@ class Publisher:
             row = session.get(PublicationRow, (post_id, account.id))
             assert row is not None
             row.state, row.platform_id, row.url = "published", outcome.platform_id, outcome.url
-            row.published_at, row.last_error = self.clock(), None
+            row.published_at, row.last_error, row.claimed_until = self.clock(), None, None
             self._service(session).record(
                 None,
                 "publish.done",
@@ -189,36 +265,60 @@ class Publisher:
         return None
 
     def takedown(self, post_id: str, actor: str) -> dict[str, datetime]:
-        """Delete the post from every platform it went to, recording the time per platform."""
+        """Delete the post from every platform it went to, recording the time per platform.
+
+        Accounts not yet published to are withdrawn, so a post taken down part-way through its
+        publication (some accounts done, others waiting on a retry) never reaches the rest later.
+        An attempt that may have reached the platform unrecorded is looked up by its key first.
+        """
         removed: dict[str, datetime] = {}
         with self.sessions() as session:
             service = self._service(session)
             accounts = {a.id: a for a in service.accounts()}
             rows = session.scalars(
-                select(PublicationRow).where(
-                    PublicationRow.post_id == post_id, PublicationRow.state == "published"
-                )
+                select(PublicationRow).where(PublicationRow.post_id == post_id)
             ).all()
             for row in rows:
+                if row.state in ("deleted", "withdrawn"):
+                    continue
                 account = accounts[row.account_id]
                 try:
-                    self.connectors(account, self._credentials(account.id)).delete(
-                        row.platform_id or ""
-                    )
+                    connector = self.connectors(account, self._credentials(account.id))
+                    platform_id = row.platform_id
+                    if row.state != "published" and row.attempts > 0:
+                        found = connector.find(row.idempotency_key)
+                        platform_id = found.platform_id if found else None
+                    if platform_id is not None:
+                        connector.delete(platform_id)
                 except ConnectorError as error:
                     row.last_error = str(error)
-                    service.record(actor, "takedown.failed", "post", post_id, account=account.id)
+                    service.record(
+                        actor,
+                        "takedown.failed",
+                        "post",
+                        post_id,
+                        account=account.id,
+                        retryable=error.retryable,
+                    )
                     continue
-                row.state, row.deleted_at = "deleted", self.clock()
+                if platform_id is None:
+                    row.state, row.claimed_until = "withdrawn", None
+                    service.record(actor, "publish.withdrawn", "post", post_id, account=account.id)
+                    continue
+                row.state, row.deleted_at, row.claimed_until = "deleted", self.clock(), None
                 removed[account.platform] = row.deleted_at
                 service.record(actor, "takedown.done", "post", post_id, account=account.id)
             post = service.post(post_id)
-            if (
-                removed
-                and all(r.state == "deleted" for r in rows)
-                and post.state is PostState.PUBLISHED
-            ):
+            done = all(r.state in ("deleted", "withdrawn") for r in rows)
+            if done and post.state is PostState.PUBLISHED:
                 service._save(post.move(PostState.TAKEN_DOWN, actor, self.clock()))
+            elif post.state in (PostState.SCHEDULED, PostState.APPROVED):
+                # Part-published or not yet sent: back to review, so nothing goes out without a
+                # person deciding again (the lifecycle has no scheduled -> taken_down step).
+                service._save(
+                    replace(post, approval=None).move(PostState.IN_REVIEW, actor, self.clock())
+                )
+                service.record(actor, "post.returned_to_review", "post", post_id, reason="TAKEDOWN")
             session.commit()
         return removed
 

@@ -197,6 +197,9 @@ class PublicationRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # A worker claims the row until this moment before it calls the platform; a second worker (a
+    # redelivered task, the next minute's scheduler run) waits instead of publishing in parallel.
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class SettingRow(Base):
