@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint bench bench-text bench-media bench-web fmt clean
+.PHONY: run test lint bench bench-text bench-media bench-web bench-publishing fmt clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench-media: $(VENV)/.installed-dev
 
 bench-web: $(VENV)/.installed-dev
 	$(PY) bench/web_load.py
+
+# Starts the local Bluesky PDS from tests/pds (npm ci there on first use).
+bench-publishing: $(VENV)/.installed-dev
+	$(PY) bench/publishing.py --json bench/results/publishing.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,7 @@ post alone (it stays unpublished, so safe) until a person fixes the cause and ca
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -74,6 +75,19 @@ class Publisher:
     connectors: ConnectorFactory = default_connectors
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     lease: timedelta = field(default_factory=lambda: timedelta(seconds=_lease_seconds()))
+    # One signed-in connector per account and credentials: a Bluesky login costs about ten
+    # record writes, so signing in for every post would dominate a busy minute.
+    _signed_in: dict[tuple[str, str], Connector] = field(default_factory=dict, repr=False)
+
+    def _connector(self, account: SocialAccount) -> Connector:
+        credentials = self._credentials(account.id)
+        fingerprint = hashlib.sha256(
+            json.dumps(credentials, sort_keys=True, default=str).encode()
+        ).hexdigest()
+        key = (account.id, fingerprint)  # new credentials stored: a fresh sign-in
+        if key not in self._signed_in:
+            self._signed_in[key] = self.connectors(account, credentials)
+        return self._signed_in[key]
 
     def _service(self, session: Session) -> ComplianceService:
         return ComplianceService(session, self.vault, self.clock)
@@ -228,7 +242,7 @@ class Publisher:
             key = row.idempotency_key
             session.commit()  # the attempt is on record before the platform hears of it
         try:
-            connector = self.connectors(account, self._credentials(account.id))
+            connector = self._connector(account)
             found = connector.find(key) if interrupted else None
             outcome = found or connector.publish(text, key)
         except ConnectorError as error:
@@ -283,7 +297,7 @@ class Publisher:
                     continue
                 account = accounts[row.account_id]
                 try:
-                    connector = self.connectors(account, self._credentials(account.id))
+                    connector = self._connector(account)
                     platform_id = row.platform_id
                     if row.state != "published" and row.attempts > 0:
                         found = connector.find(row.idempotency_key)
