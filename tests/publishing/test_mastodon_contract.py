@@ -106,3 +106,4 @@ def test_errors_are_classified(server: tuple[str, dict[str, Any]]) -> None:
     with pytest.raises(ConnectorError) as limited:
         MastodonConnector(base, TOKEN).publish("hello", "key-4")
     assert limited.value.retryable
+    assert limited.value.retry_after is not None and 25 <= limited.value.retry_after <= 31

@@ -7,6 +7,8 @@ reconciles it. `find` has nothing to add and returns None.
 
 from __future__ import annotations
 
+import time
+
 from mastodon import (
     Mastodon,
     MastodonAPIError,
@@ -38,7 +40,7 @@ class MastodonConnector:
                 text, visibility="public", idempotency_key=idempotency_key
             )
         except Exception as error:  # Mastodon.py raises a family of exceptions; classify them all
-            raise _classify(error, "publish to Mastodon") from None
+            raise _classify(error, "publish to Mastodon", self._reset_in()) from None
         return Published(str(status["id"]), status.get("url"))
 
     def find(self, idempotency_key: str) -> Published | None:
@@ -50,15 +52,20 @@ class MastodonConnector:
         except MastodonNotFoundError:
             return  # already gone: a takedown's goal is met
         except Exception as error:
-            raise _classify(error, "delete the Mastodon post") from None
+            raise _classify(error, "delete the Mastodon post", self._reset_in()) from None
+
+    def _reset_in(self) -> float | None:
+        # Mastodon answers 429 with X-RateLimit-Reset (docs: "Rate limits"); Mastodon.py keeps it.
+        reset = getattr(self._client, "ratelimit_reset", None)
+        return max(1.0, float(reset) - time.time()) if reset else None
 
 
-def _classify(error: Exception, doing: str) -> ConnectorError:
+def _classify(error: Exception, doing: str, reset_in: float | None = None) -> ConnectorError:
     if isinstance(error, MastodonRatelimitError):
         return ConnectorError(
             f"Mastodon rate-limited the request to {doing}; it will be retried.",
             retryable=True,
-            retry_after=60,
+            retry_after=reset_in or 60.0,
         )
     if isinstance(error, MastodonServerError | MastodonNetworkError):
         return ConnectorError(
