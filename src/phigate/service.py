@@ -637,20 +637,22 @@ class ComplianceService:
         self.record(actor, "post.scheduled", "post", post_id, at=when.isoformat())
         return scheduled
 
-    def gate(self, post_id: str, ignore_review: bool = False) -> GateDecision:
+    def gate(self, post_id: str, ignore_review: bool = False, record: bool = True) -> GateDecision:
+        """The gate now. Decisions are audited; a page that only shows the reasons passes record=False."""
         post = self.post(post_id)
         decision = self._gate(post)
         if ignore_review:
             kept = tuple(r for r in decision.reasons if r.code not in ("NOT_APPROVED",))
             decision = GateDecision(not kept, kept)
-        self.record(
-            None,
-            "gate.evaluated",
-            "post",
-            post_id,
-            allowed=decision.allowed,
-            reasons=[r.code for r in decision.reasons],
-        )
+        if record:
+            self.record(
+                None,
+                "gate.evaluated",
+                "post",
+                post_id,
+                allowed=decision.allowed,
+                reasons=[r.code for r in decision.reasons],
+            )
         return decision
 
     def _gate(self, post: Post) -> GateDecision:
