@@ -7,13 +7,14 @@ text people read. Only `com.atproto.repo.*` calls are used, so a bare PDS (no Ap
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from atproto import Client
 from atproto.exceptions import AtProtocolError, NetworkError, RequestException
 
-from phigate.publishing.connectors import ConnectorError, Published
+from phigate.publishing.connectors import ConnectorError, MediaItem, Published
 
 COLLECTION = "app.bsky.feed.post"
 
@@ -29,7 +30,13 @@ class BlueskyConnector:
             raise _classify(error, "sign in to Bluesky") from None
         self._did = self._client._session.did if self._client._session else handle
 
-    def publish(self, text: str, idempotency_key: str) -> Published:
+    def publish(
+        self,
+        text: str,
+        idempotency_key: str,
+        media: Sequence[MediaItem] = (),
+        reply_to: str | None = None,
+    ) -> Published:
         record: dict[str, Any] = {
             "$type": COLLECTION,
             "text": text,

@@ -7,8 +7,12 @@ phigate's record is reconciled instead of repeated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+from phigate.engagement.inbox import Inbound
 
 
 class ConnectorError(Exception):
@@ -26,13 +30,38 @@ class Published:
     url: str | None = None
 
 
+@dataclass(frozen=True)
+class MediaItem:
+    """One attached image or video, as the publisher hands it over: already scanned and approved."""
+
+    data: bytes
+    media_type: str  # image/jpeg, image/png, video/mp4, ...
+    alt_text: str = ""
+
+
 class Connector(Protocol):
     platform: str
 
-    def publish(self, text: str, idempotency_key: str) -> Published: ...
+    def publish(
+        self,
+        text: str,
+        idempotency_key: str,
+        media: Sequence[MediaItem] = (),
+        reply_to: str | None = None,
+    ) -> Published:
+        """Publish; `reply_to` is the platform's id of the comment or review being answered."""
+        ...
 
     def find(self, idempotency_key: str) -> Published | None:
         """The post published earlier with this key, if the platform has it."""
         ...
 
     def delete(self, platform_id: str) -> None: ...
+
+
+class InboundSource(Protocol):
+    """A connector that can also read what the public writes to the account."""
+
+    def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
+        """Comments, replies, mentions and reviews received after `since` (all when None)."""
+        ...

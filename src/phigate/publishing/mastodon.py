@@ -8,6 +8,7 @@ reconciles it. `find` has nothing to add and returns None.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from mastodon import (
     Mastodon,
@@ -19,7 +20,7 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
-from phigate.publishing.connectors import ConnectorError, Published
+from phigate.publishing.connectors import ConnectorError, MediaItem, Published
 
 
 class MastodonConnector:
@@ -34,7 +35,13 @@ class MastodonConnector:
             ratelimit_method="throw",
         )
 
-    def publish(self, text: str, idempotency_key: str) -> Published:
+    def publish(
+        self,
+        text: str,
+        idempotency_key: str,
+        media: Sequence[MediaItem] = (),
+        reply_to: str | None = None,
+    ) -> Published:
         try:
             status = self._client.status_post(
                 text, visibility="public", idempotency_key=idempotency_key

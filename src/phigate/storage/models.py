@@ -171,7 +171,40 @@ class InboundRow(Base):
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reply_post_id: Mapped[str | None] = mapped_column(ForeignKey("posts.id"), nullable=True)
     content_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # The connected account it was fetched from (None when imported from an export file).
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("social_accounts.id"), nullable=True, index=True
+    )
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+
+class FetchCursorRow(Base):
+    """How far the inbox has read each connected account, so a poll fetches only what is new."""
+
+    __tablename__ = "fetch_cursors"
+    account_id: Mapped[str] = mapped_column(ForeignKey("social_accounts.id"), primary_key=True)
+    fetched_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    polled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class MediaRow(Base):
+    """An image or video attached to a post. The file, its name and its scan report are sealed:
+    a photograph of a patient is PHI. Identified by the SHA-256 of the file, which is what a
+    post's content hash covers."""
+
+    __tablename__ = "media"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the bytes
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    name_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    report_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    finding_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scan_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class CredentialRow(Base):
