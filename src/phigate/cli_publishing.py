@@ -18,23 +18,66 @@ publish_app = typer.Typer(help="Publish approved posts and take them down.", no_
 def set_credentials(
     account_id: str,
     acting: ActingAs,
-    service_url: Annotated[
-        str, typer.Option(help="Bluesky: the PDS, e.g. https://bsky.social")
-    ] = "https://bsky.social",
-    handle: Annotated[str, typer.Option()] = "",
-    app_password: Annotated[str, typer.Option(prompt=True, hide_input=True)] = "",
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="NAME=VALUE for one credential field (repeatable); secret fields left out are asked for without echo.",
+        ),
+    ] = None,
 ) -> None:
-    """Store an account's credentials, encrypted."""
+    """Store an account's credentials, encrypted. `phigate publish platforms` lists the fields."""
     from phigate.jobs import publisher
+    from phigate.publishing.registry import PLATFORMS
 
+    given: dict[str, str] = {}
+    for item in field or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"expected NAME=VALUE, got {name!r}", param_hint="--set")
+        given[name.strip()] = value
     with open_service() as service:
         actor = _actor(service, acting)
-    publisher().store_credentials(
-        account_id,
-        {"service_url": service_url, "handle": handle, "app_password": app_password},
-        actor,
-    )
-    console.print("stored (encrypted)")
+        account = next((a for a in service.accounts() if a.id == account_id), None)
+    if account is None:
+        raise typer.BadParameter(f"no account with id {account_id}", param_hint="ACCOUNT_ID")
+    spec = PLATFORMS.get(account.platform)
+    if spec is None:
+        raise typer.BadParameter(
+            f"phigate has no connector for {account.platform!r}", param_hint="ACCOUNT_ID"
+        )
+    unknown = sorted(set(given) - {f.name for f in spec.fields})
+    if unknown:
+        names = ", ".join(f.name for f in spec.fields)
+        raise typer.BadParameter(
+            f"{spec.title} has no credential field {', '.join(unknown)} (it has: {names})",
+            param_hint="--set",
+        )
+    credentials: dict[str, str] = {}
+    for f in spec.fields:
+        value: str | None = given.get(f.name)
+        if value is None and f.secret:
+            value = typer.prompt(f"{f.name} ({f.help})", hide_input=True)
+        if value is None:
+            value = f.default
+        if value is None:
+            raise typer.BadParameter(f"{spec.title} needs {f.name}: {f.help}", param_hint="--set")
+        credentials[f.name] = value
+    publisher().store_credentials(account_id, credentials, actor)
+    console.print(f"stored (encrypted): {', '.join(credentials)}")
+
+
+@publish_app.command("platforms")
+def platforms() -> None:
+    """The platforms phigate publishes to and the credential fields each needs."""
+    from phigate.publishing.registry import PLATFORMS
+
+    for spec in PLATFORMS.values():
+        console.print(f"[bold]{spec.name}[/bold]  {spec.title}")
+        for f in spec.fields:
+            flags = " (secret)" if f.secret else ""
+            default = f" [default {f.default}]" if f.default else ""
+            console.print(f"    {f.name}{flags}: {f.help}{default}")
 
 
 @publish_app.command("due")

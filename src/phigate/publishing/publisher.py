@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from phigate.compliance.accounts import SocialAccount
 from phigate.compliance.posts import PostState
 from phigate.publishing.connectors import Connector, ConnectorError
+from phigate.publishing.registry import connect
 from phigate.service import ComplianceService
 from phigate.storage.crypto import Vault
 from phigate.storage.models import CredentialRow, PostRow, PublicationRow
@@ -36,17 +37,7 @@ ConnectorFactory = Callable[[SocialAccount, dict[str, Any]], Connector]
 
 
 def default_connectors(account: SocialAccount, credentials: dict[str, Any]) -> Connector:
-    if account.platform == "bluesky":
-        from phigate.publishing.bluesky import BlueskyConnector
-
-        return BlueskyConnector(
-            credentials["service_url"], credentials["handle"], credentials["app_password"]
-        )
-    if account.platform == "mastodon":
-        from phigate.publishing.mastodon import MastodonConnector
-
-        return MastodonConnector(credentials["api_base_url"], credentials["access_token"])
-    raise ConnectorError(f"no connector for {account.platform} is installed", retryable=False)
+    return connect(account.platform, credentials)
 
 
 @dataclass(frozen=True)

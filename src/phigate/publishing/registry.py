@@ -1,0 +1,91 @@
+"""Which platforms phigate can publish to, what credentials each needs, and how to connect.
+
+One entry per platform. The connector modules are imported only when an account on that platform
+is used, so a platform's SDK costs nothing to an organization that does not use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from phigate.publishing.connectors import Connector, ConnectorError
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    name: str
+    help: str
+    secret: bool = False  # prompted without echo, never printed
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    title: str
+    fields: tuple[CredentialField, ...]
+    connect: Callable[[dict[str, Any]], Connector]
+
+    def missing(self, credentials: dict[str, Any]) -> list[str]:
+        return [f.name for f in self.fields if f.default is None and not credentials.get(f.name)]
+
+
+def _bluesky(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.bluesky import BlueskyConnector
+
+    return BlueskyConnector(
+        credentials.get("service_url") or "https://bsky.social",
+        credentials["handle"],
+        credentials["app_password"],
+    )
+
+
+def _mastodon(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.mastodon import MastodonConnector
+
+    return MastodonConnector(credentials["api_base_url"], credentials["access_token"])
+
+
+PLATFORMS: dict[str, Platform] = {
+    p.name: p
+    for p in (
+        Platform(
+            "bluesky",
+            "Bluesky (AT Protocol)",
+            (
+                CredentialField("service_url", "the PDS, e.g. https://bsky.social", default="https://bsky.social"),
+                CredentialField("handle", "the account's handle, e.g. clinic.bsky.social"),
+                CredentialField("app_password", "an app password (Settings > App passwords)", secret=True),
+            ),
+            _bluesky,
+        ),
+        Platform(
+            "mastodon",
+            "Mastodon",
+            (
+                CredentialField("api_base_url", "the server, e.g. https://mastodon.social"),
+                CredentialField("access_token", "an application's access token (write:statuses, write:media, read)", secret=True),
+            ),
+            _mastodon,
+        ),
+    )
+}  # fmt: skip
+
+
+def connect(platform: str, credentials: dict[str, Any]) -> Connector:
+    spec = PLATFORMS.get(platform)
+    if spec is None:
+        known = ", ".join(sorted(PLATFORMS))
+        raise ConnectorError(
+            f"phigate has no connector for {platform!r} (it has: {known})", retryable=False
+        )
+    missing = spec.missing(credentials)
+    if missing:
+        raise ConnectorError(
+            f"the {spec.title} account's stored credentials lack {', '.join(missing)}; "
+            "store them again with `phigate publish credentials`",
+            retryable=False,
+        )
+    return spec.connect(credentials)
