@@ -32,10 +32,10 @@ def set_credentials(
 
     given: dict[str, str] = {}
     for item in field or []:
-        name, sep, value = item.partition("=")
+        name, sep, raw = item.partition("=")
         if not sep or not name.strip():
             raise typer.BadParameter(f"expected NAME=VALUE, got {name!r}", param_hint="--set")
-        given[name.strip()] = value
+        given[name.strip()] = raw
     with open_service() as service:
         actor = _actor(service, acting)
         account = next((a for a in service.accounts() if a.id == account_id), None)
