@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from phigate.compliance import audit
 from phigate.compliance.accounts import AccountStatus, SocialAccount
+from phigate.compliance.attachments import Attachment, combined_verdict
 from phigate.compliance.authorizations import (
     Authorization,
     ContentKind,
@@ -50,6 +51,8 @@ from phigate.storage.models import (
     AuditAnchorRow,
     AuditRow,
     AuthorizationRow,
+    Base,
+    MediaRow,
     PatientRow,
     PersonRow,
     PostingRightRow,
@@ -540,15 +543,41 @@ class ComplianceService:
             report = scanner.scan(post.text, "reply", post.in_reply_to)
         else:
             report = scanner.scan(post.text)
-        types = tuple(sorted({f.type.value for f in report.findings}))
-        scanned = replace(
-            post, scan=ScanRecord(post.content_hash, report.verdict.value, types, self.clock())
+        # Attached media are scanned when uploaded (a job); their stored verdicts count here.
+        attachments = self.attachments(post)
+        types = tuple(
+            sorted(
+                {f.type.value for f in report.findings}
+                | {t for a in attachments for t in a.identifier_types}
+            )
         )
+        verdict = combined_verdict(report.verdict.value, attachments)
+        scanned = replace(post, scan=ScanRecord(post.content_hash, verdict, types, self.clock()))
         self._save(scanned)
         self.record(
-            None, "post.scanned", "post", post_id, verdict=report.verdict.value, types=list(types)
-        )
+            None, "post.scanned", "post", post_id, verdict=verdict, types=list(types),
+            media=len(attachments),
+        )  # fmt: skip
         return scanned
+
+    def attachments(self, post: Post) -> tuple[Attachment, ...]:
+        """The post's media in order, with what their scans found (types only, never content)."""
+        found: list[Attachment] = []
+        for position, media_id in enumerate(post.media_hashes, start=1):
+            row = self.session.get(MediaRow, media_id)
+            if row is None:
+                found.append(
+                    Attachment(media_id, "application/octet-stream", 0, position,
+                               error="the file is not in phigate's media store")
+                )  # fmt: skip
+                continue
+            found.append(
+                Attachment(
+                    row.id, row.media_type, row.size, position, row.verdict,
+                    tuple(row.finding_types or ()), row.scan_error,
+                )
+            )  # fmt: skip
+        return tuple(found)
 
     def submit_post(self, post_id: str, actor: str) -> tuple[Post, tuple[Finding, ...]]:
         """Send a draft for review; refused, with every reason, when the author may not post."""
@@ -679,6 +708,7 @@ class ComplianceService:
                 reviewer,
                 self.clock(),
                 self.gate_policy,
+                self.attachments(post),
             )
         )
 
@@ -821,15 +851,18 @@ def _auth_from_json(data: dict[str, Any]) -> Authorization:
 
 
 def rotate_keys(session: Session, vault: Vault) -> int:
-    """Re-encrypt every sealed value with the newest key; returns how many values changed."""
+    """Re-encrypt every sealed value with the newest key; returns how many values changed.
+
+    Every column whose name ends in `sealed` is encrypted (patients, authorizations, posts,
+    credentials, inbox items, incidents, media), so the list is read from the tables themselves:
+    a table added later cannot be forgotten here.
+    """
     changed = 0
-    sealed_columns = [
-        (PatientRow, ("details_sealed",)),
-        (AuthorizationRow, ("record_sealed", "form_sealed")),
-        (PostRow, ("content_sealed", "review_note_sealed")),
-    ]
-    for model, columns in sealed_columns:
-        for row in session.scalars(select(model)):
+    for mapper in Base.registry.mappers:
+        columns = [c.key for c in mapper.column_attrs if c.key.endswith("sealed")]
+        if not columns:
+            continue
+        for row in session.scalars(select(mapper.class_)):
             for column in columns:
                 value = getattr(row, column)
                 if value is not None:

@@ -11,6 +11,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from phigate.compliance.accounts import AccountStatus, SocialAccount
+from phigate.compliance.attachments import (
+    Attachment,
+    attachment_problems,
+    identifying_attachments,
+    media_content_kinds,
+)
 from phigate.compliance.authorizations import Authorization, check_validity
 from phigate.compliance.people import Person, Role
 from phigate.compliance.posts import Post
@@ -39,6 +45,7 @@ class GateInput:
     reviewer: Person | None
     now: datetime
     policy: GatePolicy = GatePolicy()
+    attachments: tuple[Attachment, ...] = ()  # in the post's order
 
 
 @dataclass(frozen=True)
@@ -96,15 +103,20 @@ def evaluate_gate(given: GateInput) -> GateDecision:
             )
         )
     elif scan.verdict in ("block", "review") and not post.authorization_ids:
+        shown = identifying_attachments(given.attachments)
+        where = f" in the text or in the {', '.join(a.label for a in shown)}" if shown else ""
         reasons.append(
             Finding(
                 "IDENTIFIES_PATIENT_WITHOUT_AUTHORIZATION",
                 "The scan found details that identify a patient ("
                 + ", ".join(scan.identifier_types)
-                + "), and no patient authorization is linked: remove them or link one.",
+                + f"){where}, and no patient authorization is linked: remove them or link one.",
                 "45 CFR 164.508(a)(1)",
             )
         )
+    reasons += attachment_problems(given.attachments)
+    # An authorization for a written story does not cover a photograph of the patient.
+    kinds = post.content_kinds | media_content_kinds(identifying_attachments(given.attachments))
     for authorization_id in post.authorization_ids:
         auth = given.authorizations.get(authorization_id)
         if auth is None:
@@ -119,9 +131,7 @@ def evaluate_gate(given: GateInput) -> GateDecision:
         platforms = {given.accounts[a].platform for a in post.account_ids if a in given.accounts}
         targets: list[str | None] = [*sorted(platforms)] or [None]
         for platform in targets:
-            for defect in check_validity(
-                auth, today=today, platform=platform, content_kinds=post.content_kinds
-            ):
+            for defect in check_validity(auth, today=today, platform=platform, content_kinds=kinds):
                 reasons.append(
                     Finding(
                         defect.code,

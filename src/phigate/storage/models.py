@@ -203,6 +203,7 @@ class MediaRow(Base):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     report_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    verdict: Mapped[str | None] = mapped_column(String(10), nullable=True)  # allow, review, block
     finding_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     scan_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 

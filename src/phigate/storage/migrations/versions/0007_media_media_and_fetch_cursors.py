@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("scanned_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("report_sealed", sa.LargeBinary(), nullable=True),
+        sa.Column("verdict", sa.String(length=10), nullable=True),
         sa.Column("finding_types", sa.JSON(), nullable=False),
         sa.Column("scan_error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
