@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
 from phigate.publishing.connectors import ConnectorError
 from phigate.publishing.publisher import Publisher
+
+if TYPE_CHECKING:
+    from phigate.media.store import MediaStore
 
 broker = os.environ.get("PHIGATE_BROKER_URL", "")
 app = Celery(
@@ -75,3 +78,25 @@ def takedown(post_id: str, actor: str) -> dict[str, str]:
     return {
         platform: at.isoformat() for platform, at in publisher().takedown(post_id, actor).items()
     }
+
+
+@app.task(name="phigate.jobs.scan_media")
+def scan_media(media_id: str) -> dict[str, Any]:
+    """Scan an uploaded photo or video (seconds for a picture, longer for a video)."""
+    from phigate.media.store import MediaStore
+    from phigate.service import ComplianceService
+
+    with publisher().sessions() as session:
+        service = ComplianceService(session, publisher().vault)
+        attachment = MediaStore(service).scan(media_id)
+        session.commit()
+    return {"verdict": attachment.verdict, "types": list(attachment.identifier_types)}
+
+
+def scan_media_soon(store: MediaStore, media_id: str) -> None:
+    """Embedded mode scans at once, in the caller's session; with workers, a worker scans it and
+    the gate says "not scanned yet" until it has."""
+    if app.conf.task_always_eager:
+        store.scan(media_id)
+    else:
+        scan_media.delay(media_id)

@@ -34,7 +34,7 @@ from phigate.compliance.authorizations import (
 )
 from phigate.compliance.gate import GateDecision, GateInput, GatePolicy, evaluate_gate
 from phigate.compliance.people import Person, Role
-from phigate.compliance.posts import Approval, Post, PostState, ScanRecord
+from phigate.compliance.posts import Approval, Post, PostState, ScanRecord, TransitionError
 from phigate.compliance.rules import Finding
 from phigate.compliance.training import (
     RowProblem,
@@ -510,9 +510,15 @@ class ComplianceService:
         post = self.post(post_id)
         if actor != post.author_id:
             raise OperationError("only the author can edit a post")
-        edited = post.edit(
-            text, post.media_hashes if media_hashes is None else media_hashes, actor, self.clock()
-        )
+        try:
+            edited = post.edit(
+                text,
+                post.media_hashes if media_hashes is None else media_hashes,
+                actor,
+                self.clock(),
+            )
+        except TransitionError as error:
+            raise OperationError(str(error)) from None
         self._save(edited)
         self.record(actor, "post.edited", "post", post_id, state=edited.state.value)
         return edited

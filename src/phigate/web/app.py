@@ -55,6 +55,15 @@ class AppState:
     scanner: Scanner
     login_throttle: Throttle
     profile: OrganizationProfile
+    _media_scanner: Any = None
+
+    def media_scanner(self) -> Any:
+        """Loaded on first use: the face and OCR models cost seconds that start-up need not pay."""
+        if self._media_scanner is None:
+            from phigate.media.scanner import MediaScanner
+
+            self._media_scanner = MediaScanner(self.scanner)
+        return self._media_scanner
 
 
 class NotSignedIn(Exception):
@@ -121,6 +130,9 @@ def create_app(
             )
         )
     app.include_router(_pages())
+    from phigate.web import media_pages
+
+    app.include_router(media_pages.router())
     app.include_router(_api(), prefix="/api/v1")
     return app
 
@@ -381,9 +393,12 @@ def _pages() -> Any:
         state: AppState = request.app.state.phigate
         report = state.scanner.scan(post.text)
         gate = svc.gate(post_id, record=False)  # viewing a page is not a gate decision
+        from phigate.web.media_pages import attachment_views
+
         return _page(
             request, "post.html", me, post=post, report=report, marked=highlight(report), gate=gate,
             note=svc.review_note(post_id), authorizations=_auth_choices(svc),
+            attachments=attachment_views(request, svc, post),
         )  # fmt: skip
 
     @router.post("/posts/{post_id}/submit", name="submit_post", dependencies=[Depends(check_csrf)])
@@ -410,11 +425,14 @@ def _pages() -> Any:
 
     @router.get("/review", name="review_queue", response_class=HTMLResponse)
     def review_queue(request: Request, me: Me, svc: Service) -> HTMLResponse:
+        from phigate.web.media_pages import attachment_views
+
         state: AppState = request.app.state.phigate
         items = []
         for post in svc.posts(PostState.IN_REVIEW):
             report = state.scanner.scan(post.text)
-            items.append((post, report, highlight(report), svc.gate(post.id, record=False)))
+            items.append((post, report, highlight(report), svc.gate(post.id, record=False),
+                          attachment_views(request, svc, post)))  # fmt: skip
         return _page(request, "review.html", me, items=items)
 
     @router.post("/posts/{post_id}/review", name="review_post", dependencies=[Depends(check_csrf)])
