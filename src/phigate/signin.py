@@ -22,7 +22,7 @@ MFA_ROLES = frozenset({Role.REVIEWER, Role.PRIVACY_OFFICER, Role.ADMIN})
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 12
-SCOPES = frozenset({"scan", "read", "write"})
+SCOPES = frozenset({"scan", "read", "write", "review"})  # review: approve or reject posts
 _hasher = PasswordHasher()  # argon2id with the library's recommended cost
 
 

@@ -25,7 +25,9 @@ def _photo_bytes() -> bytes:
 def _draft(site: Site) -> tuple[str, object]:
     site.person("avery@example.org", {Role.AUTHOR})
     service = site.service()
-    account = service.request_account("mastodon", "@cedar", service.people()[0].id, service.people()[0].id)
+    account = service.request_account(
+        "mastodon", "@cedar", service.people()[0].id, service.people()[0].id
+    )
     po = service.add_person("Pat Officer", "po@example.org", {Role.PRIVACY_OFFICER})
     service.decide_account(account.id, True, po.id)
     service.grant_posting_rights(service.people()[0].id, account.id, po.id)

@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from phigate.compliance.accounts import SocialAccount
 from phigate.compliance.posts import PostState
-from phigate.publishing.connectors import Connector, ConnectorError
+from phigate.publishing.connectors import Connector, ConnectorError, MediaItem
 from phigate.publishing.registry import connect
 from phigate.service import ComplianceService
 from phigate.storage.crypto import Vault
-from phigate.storage.models import CredentialRow, PostRow, PublicationRow
+from phigate.storage.models import CredentialRow, MediaRow, PostRow, PublicationRow
 
 ConnectorFactory = Callable[[SocialAccount, dict[str, Any]], Connector]
 
@@ -170,9 +170,10 @@ class Publisher:
                     )
             session.commit()
             text, targets = post.text, list(post.account_ids)
+            media = self._media(session, post.media_hashes)
         published, failed, retry = [], [], []
         for account_id in targets:
-            result = self._publish_one(post_id, accounts[account_id], text)
+            result = self._publish_one(post_id, accounts[account_id], text, media)
             if result is None:
                 published.append(account_id)
             elif result[2]:
@@ -192,8 +193,19 @@ class Publisher:
             session.commit()
         return Outcome(post_id, tuple(published), tuple(failed), tuple(retry))
 
+    def _media(self, session: Session, media_hashes: tuple[str, ...]) -> tuple[MediaItem, ...]:
+        """The approved files, in order. The gate has just checked that each one is stored and
+        scanned, and the content hash that the approval covers includes every file's hash."""
+        items = []
+        for media_id in media_hashes:
+            row = session.get(MediaRow, media_id)
+            if row is None:  # the gate refuses this first; kept as a guard
+                raise ConnectorError("an attached file is missing from the store", retryable=False)
+            items.append(MediaItem(self.vault.decrypt(row.data_sealed), row.media_type))
+        return tuple(items)
+
     def _publish_one(
-        self, post_id: str, account: SocialAccount, text: str
+        self, post_id: str, account: SocialAccount, text: str, media: tuple[MediaItem, ...] = ()
     ) -> tuple[str, float | None, bool] | None:
         """None when published; otherwise (reason, retry after, retryable)."""
         with self.sessions() as session:
@@ -235,7 +247,7 @@ class Publisher:
         try:
             connector = self._connector(account)
             found = connector.find(key) if interrupted else None
-            outcome = found or connector.publish(text, key)
+            outcome = found or connector.publish(text, key, media)
         except ConnectorError as error:
             with self.sessions() as session:
                 row = session.get(PublicationRow, (post_id, account.id))

@@ -47,7 +47,7 @@ class ApiTokenRow(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    scopes: Mapped[str] = mapped_column(String(200))  # comma-separated: scan, read, write
+    scopes: Mapped[str] = mapped_column(String(200))  # comma-separated: scan, read, write, review
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

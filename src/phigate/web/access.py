@@ -39,6 +39,12 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api_post_gate": frozenset({R.AUTHOR, R.REVIEWER, R.PRIVACY_OFFICER, R.AUDITOR}),
     "api_authorizations": frozenset({R.PRIVACY_OFFICER, R.AUDITOR, R.REVIEWER}),
     "api_audit_verify": frozenset({R.PRIVACY_OFFICER, R.AUDITOR}),
+    "api_submit_post": frozenset({R.AUTHOR}),
+    "api_link_authorizations": frozenset({R.AUTHOR}),
+    "api_attach_media": frozenset({R.AUTHOR}),
+    "api_post_media": frozenset({R.AUTHOR, R.REVIEWER, R.PRIVACY_OFFICER, R.AUDITOR}),
+    "api_review_post": frozenset({R.REVIEWER}),
+    "api_schedule_post": frozenset({R.AUTHOR, R.REVIEWER}),
 }
 # API routes and the token scope each needs.
 ROUTE_SCOPES: dict[str, str] = {
@@ -48,6 +54,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "api_post_gate": "read",
     "api_authorizations": "read",
     "api_audit_verify": "read",
+    "api_submit_post": "write",
+    "api_link_authorizations": "write",
+    "api_attach_media": "write",
+    "api_post_media": "read",
+    "api_review_post": "review",
+    "api_schedule_post": "write",
 }
 PUBLIC_ROUTES = frozenset(
     {"login_page", "login", "logout", "static", "health", "sso_start", "sso_callback"}

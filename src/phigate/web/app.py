@@ -134,6 +134,9 @@ def create_app(
 
     app.include_router(media_pages.router())
     app.include_router(_api(), prefix="/api/v1")
+    from phigate.web import api_workflow
+
+    app.include_router(api_workflow.router(), prefix="/api/v1")
     return app
 
 
