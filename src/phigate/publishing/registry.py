@@ -48,6 +48,12 @@ def _mastodon(credentials: dict[str, Any]) -> Connector:
     return MastodonConnector(credentials["api_base_url"], credentials["access_token"])
 
 
+def _x(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.x import XConnector
+
+    return XConnector(credentials["access_token"], credentials.get("user_id") or None)
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -69,6 +75,15 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("access_token", "an application's access token (write:statuses, write:media, read)", secret=True),
             ),
             _mastodon,
+        ),
+        Platform(
+            "x",
+            "X (formerly Twitter)",
+            (
+                CredentialField("access_token", "an OAuth 2.0 user access token (scopes tweet.read tweet.write users.read media.write)", secret=True),
+                CredentialField("user_id", "the account's numeric user id; looked up with the token when left empty", default=""),
+            ),
+            _x,
         ),
     )
 }  # fmt: skip
