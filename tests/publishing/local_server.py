@@ -40,9 +40,12 @@ def record_requests(app: FastAPI, log: list[Seen]) -> None:
     @app.middleware("http")
     async def remember(request: Request, call_next: Any) -> Any:
         body = await request.body()
+        raw = request.scope.get("raw_path", b"").decode()
+        if request.scope.get("query_string"):
+            raw += "?" + request.scope["query_string"].decode()
         log.append(
             Seen(request.method, request.url.path, dict(request.query_params),
-                 {k.lower(): v for k, v in request.headers.items()}, body)
+                 {k.lower(): v for k, v in request.headers.items()}, body, raw)
         )  # fmt: skip
         return await call_next(request)
 
@@ -54,6 +57,7 @@ class Seen:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    raw_path: str = ""  # the path and query as sent, percent-encoding and all
 
     def json(self) -> Any:
         return json.loads(self.body)

@@ -48,6 +48,16 @@ def _mastodon(credentials: dict[str, Any]) -> Connector:
     return MastodonConnector(credentials["api_base_url"], credentials["access_token"])
 
 
+def _linkedin(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.linkedin import DEFAULT_VERSION, LinkedInConnector
+
+    return LinkedInConnector(
+        credentials["access_token"],
+        credentials["organization_id"],
+        credentials.get("api_version") or DEFAULT_VERSION,
+    )
+
+
 def _x(credentials: dict[str, Any]) -> Connector:
     from phigate.publishing.x import XConnector
 
@@ -75,6 +85,16 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("access_token", "an application's access token (write:statuses, write:media, read)", secret=True),
             ),
             _mastodon,
+        ),
+        Platform(
+            "linkedin",
+            "LinkedIn (organization page)",
+            (
+                CredentialField("access_token", "an OAuth 2.0 access token of a page administrator (scopes w_organization_social r_organization_social)", secret=True),
+                CredentialField("organization_id", "the page's organization id: the number in linkedin.com/company/ID/admin"),
+                CredentialField("api_version", "the LinkedIn-Version to ask for, YYYYMM (LinkedIn serves each for about a year)", default="202511"),
+            ),
+            _linkedin,
         ),
         Platform(
             "x",
