@@ -58,6 +58,12 @@ def _linkedin(credentials: dict[str, Any]) -> Connector:
     )
 
 
+def _pinterest(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.pinterest import PinterestConnector
+
+    return PinterestConnector(credentials["access_token"], credentials["board_id"])
+
+
 def _x(credentials: dict[str, Any]) -> Connector:
     from phigate.publishing.x import XConnector
 
@@ -95,6 +101,15 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("api_version", "the LinkedIn-Version to ask for, YYYYMM (LinkedIn serves each for about a year)", default="202511"),
             ),
             _linkedin,
+        ),
+        Platform(
+            "pinterest",
+            "Pinterest (one board)",
+            (
+                CredentialField("access_token", "an OAuth 2.0 access token of the business account (scopes boards:read pins:read pins:write)", secret=True),
+                CredentialField("board_id", "the board pins go to: its id from GET /v5/boards"),
+            ),
+            _pinterest,
         ),
         Platform(
             "x",
