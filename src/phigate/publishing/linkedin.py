@@ -50,6 +50,7 @@ from phigate.publishing.platform_http import (
     new_client,
     retry_after_header,
     seconds_until_utc_midnight,
+    understood_answers,
     unreachable,
 )
 
@@ -103,6 +104,7 @@ class LinkedInConnector:
 
     # publishing
 
+    @understood_answers(PLATFORM)
     def publish(
         self,
         text: str,
@@ -134,11 +136,13 @@ class LinkedInConnector:
             if earlier is not None:
                 return self._existing(earlier.group(1), hidden)
         _raise_for(response, "publish the post", hidden)
-        return _published(response.headers.get("x-restli-id", ""))
+        return _published(response.headers["x-restli-id"])
 
+    @understood_answers(PLATFORM)
     def find(self, idempotency_key: str) -> Published | None:
         return None  # see the module docstring: LinkedIn keeps nothing hidden; publish reconciles
 
+    @understood_answers(PLATFORM)
     def delete(self, platform_id: str) -> None:
         comment = COMMENT.fullmatch(platform_id)
         if comment is not None:
@@ -158,6 +162,7 @@ class LinkedInConnector:
 
     # inbound
 
+    @understood_answers(PLATFORM)
     def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
         response = self._send(
             "GET",

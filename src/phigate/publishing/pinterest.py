@@ -36,6 +36,7 @@ from phigate.publishing.platform_http import (
     json_body,
     new_client,
     retry_after_header,
+    understood_answers,
     unreachable,
 )
 
@@ -63,6 +64,7 @@ class PinterestConnector:
         self._board_id = board_id
         self._sleep = sleep
 
+    @understood_answers(PLATFORM)
     def publish(
         self,
         text: str,
@@ -98,6 +100,7 @@ class PinterestConnector:
         _raise_for(response, "publish the pin", hidden)
         return _published(str(json_body(response)["id"]))
 
+    @understood_answers(PLATFORM)
     def find(self, idempotency_key: str) -> Published | None:
         wanted = NOTE_PREFIX + idempotency_key
         params: dict[str, str | int] = {"page_size": PAGE_SIZE}
@@ -115,6 +118,7 @@ class PinterestConnector:
             params["bookmark"] = page["bookmark"]
         return None
 
+    @understood_answers(PLATFORM)
     def delete(self, platform_id: str) -> None:
         response = self._send("DELETE", f"/v5/pins/{platform_id}", "delete the pin")
         if response.status_code == 404:

@@ -9,15 +9,20 @@ text, alt text or comment is cut out first, and the message is capped in length.
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
 from phigate.publishing.connectors import ConnectorError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+ANSWER_CHECK_AFTER = 300.0
 
 # A platform call answers within seconds; uploads of a large video chunk may take longer.
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -136,3 +141,28 @@ def unreachable(platform: str, doing: str, error: httpx.HTTPError) -> ConnectorE
         "it will be retried.",
         retryable=True,
     )
+
+
+def understood_answers(platform: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """An answer missing a documented field (a changed API) becomes a ConnectorError.
+
+    Retryable: after a publish whose answer was not understood, the next attempt first looks the
+    post up (or the platform refuses the duplicate), so nothing is published twice.
+    """
+
+    def wrap(operation: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(operation)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return operation(*args, **kwargs)
+            except (KeyError, IndexError, TypeError, ValueError) as error:
+                raise ConnectorError(
+                    f"{platform} answered in a form phigate does not recognize "
+                    f"({type(error).__name__}); it will be retried.",
+                    retryable=True,
+                    retry_after=ANSWER_CHECK_AFTER,
+                ) from None
+
+        return guarded
+
+    return wrap

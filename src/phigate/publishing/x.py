@@ -42,6 +42,7 @@ from phigate.publishing.platform_http import (
     json_body,
     new_client,
     seconds_until_epoch,
+    understood_answers,
     unreachable,
 )
 
@@ -69,6 +70,7 @@ class XConnector:
 
     # publishing
 
+    @understood_answers(PLATFORM)
     def publish(
         self,
         text: str,
@@ -88,11 +90,13 @@ class XConnector:
             if earlier is not None:
                 return earlier
         _raise_for(response, "publish the post", hidden)
-        return _published(str(json_body(response).get("data", {}).get("id", "")))
+        return _published(str(json_body(response)["data"]["id"]))
 
+    @understood_answers(PLATFORM)
     def find(self, idempotency_key: str) -> Published | None:
         return None  # see the module docstring: X keeps nothing hidden; publish reconciles
 
+    @understood_answers(PLATFORM)
     def delete(self, platform_id: str) -> None:
         response = self._send("DELETE", f"/2/tweets/{platform_id}", "delete the post")
         if response.status_code == 404:
@@ -101,6 +105,7 @@ class XConnector:
 
     # inbound
 
+    @understood_answers(PLATFORM)
     def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
         me = self._me()
         params: dict[str, str | int] = {
