@@ -31,7 +31,9 @@ class HangAfterPublishing:
     def __init__(self, real: Connector, marker: Path) -> None:
         self.real, self.marker, self.platform = real, marker, real.platform
 
-    def publish(self, text: str, idempotency_key: str) -> Published:
+    def publish(
+        self, text: str, idempotency_key: str, media: Any = (), reply_to: Any = None
+    ) -> Published:
         published = self.real.publish(text, idempotency_key)
         self.marker.write_text(published.platform_id)
         time.sleep(600)  # killed here

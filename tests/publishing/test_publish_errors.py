@@ -15,7 +15,9 @@ class Refusing:
     def __init__(self, error: ConnectorError) -> None:
         self.error = error
 
-    def publish(self, text: str, idempotency_key: str) -> Published:
+    def publish(
+        self, text: str, idempotency_key: str, media: Any = (), reply_to: Any = None
+    ) -> Published:
         raise self.error
 
     def find(self, idempotency_key: str) -> Published | None:
@@ -84,7 +86,9 @@ class Memory:
         self.posts: dict[str, str] = {}  # key -> platform id
         self.refuse: ConnectorError | None = None
 
-    def publish(self, text: str, idempotency_key: str) -> Published:
+    def publish(
+        self, text: str, idempotency_key: str, media: Any = (), reply_to: Any = None
+    ) -> Published:
         if self.refuse is not None:
             raise self.refuse
         self.posts[idempotency_key] = f"id-{len(self.posts)}"

@@ -59,7 +59,9 @@ class CrashAfterPublishing:
         self.real = real
         self.platform = real.platform
 
-    def publish(self, text: str, idempotency_key: str) -> Published:
+    def publish(
+        self, text: str, idempotency_key: str, media: Any = (), reply_to: Any = None
+    ) -> Published:
         self.real.publish(text, idempotency_key)
         raise KeyboardInterrupt  # the process is gone before phigate records the platform's answer
 
