@@ -45,8 +45,12 @@ class EngagementOperations:
         )
         return imported, problems
 
-    def receive(self, item: Inbound) -> bool:
-        """Store one inbound item once (platform + external id), scanned for self-disclosure."""
+    def receive(self, item: Inbound, account_id: str | None = None) -> bool:
+        """Store one inbound item once (platform + external id), scanned for self-disclosure.
+
+        `account_id` is the connected account it was fetched from: a reply drafted for it is
+        threaded under the item when published to that account.
+        """
         exists = self.service.session.scalars(
             select(InboundRow).where(
                 InboundRow.platform == item.platform, InboundRow.external_id == item.external_id
@@ -61,6 +65,7 @@ class EngagementOperations:
                 received_at=item.received_at, status="new", self_disclosure=report.verdict.value != "allow",
                 disclosed_types=sorted({f.type.value for f in report.findings}), rating=item.rating,
                 content_sealed=self.service.vault.seal({"author": item.author, "text": item.text}),
+                account_id=account_id,
             )
         )  # fmt: skip
         self.service.session.flush()

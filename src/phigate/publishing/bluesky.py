@@ -2,7 +2,9 @@
 
 The idempotency key travels inside the post record as a custom field (`phigateKey`): AT Protocol
 records may carry fields beyond the lexicon, and clients ignore them; the key never appears in the
-text people read. Only `com.atproto.repo.*` calls are used, so a bare PDS (no AppView) is enough.
+text people read. Publishing, replying and images use only `com.atproto.repo.*` calls, so a bare
+PDS (no AppView) is enough; reading notifications (`app.bsky.notification.listNotifications`) is
+answered by the AppView, which the PDS proxies to.
 """
 
 from __future__ import annotations
@@ -14,9 +16,22 @@ from typing import Any
 from atproto import Client
 from atproto.exceptions import AtProtocolError, NetworkError, RequestException
 
+from phigate.engagement.inbox import Inbound, InboundKind
 from phigate.publishing.connectors import ConnectorError, MediaItem, Published
 
 COLLECTION = "app.bsky.feed.post"
+# app.bsky.embed.images: at most 4 images, each blob at most 1,000,000 bytes (the lexicon's
+# maxLength and maxSize); the Bluesky app shows JPEG, PNG, WebP and GIF.
+MAX_IMAGES = 4
+MAX_IMAGE_BYTES = 1_000_000
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+# Notification reasons that carry words written to the account (app.bsky.notification.listNotifications).
+INBOUND_REASONS = {
+    "reply": InboundKind.REPLY,
+    "mention": InboundKind.MENTION,
+    "quote": InboundKind.MENTION,
+}
+PAGE_SIZE = 50
 
 
 class BlueskyConnector:
@@ -37,12 +52,20 @@ class BlueskyConnector:
         media: Sequence[MediaItem] = (),
         reply_to: str | None = None,
     ) -> Published:
+        _check_images(media)
         record: dict[str, Any] = {
             "$type": COLLECTION,
             "text": text,
-            "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "createdAt": _now(),
             "phigateKey": idempotency_key,
         }
+        if reply_to:
+            record["reply"] = self._reply_refs(reply_to)
+        if media:
+            record["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [{"alt": item.alt_text, "image": self._upload(item)} for item in media],
+            }
         try:
             response = self._client.com.atproto.repo.create_record(
                 {"repo": self._did, "collection": COLLECTION, "record": record}
@@ -59,15 +82,7 @@ class BlueskyConnector:
         except (AtProtocolError, NetworkError) as error:
             raise _classify(error, "list Bluesky posts") from None
         for item in page.records:
-            value = item.value
-            key = (
-                value.get("phigateKey")
-                if isinstance(value, dict)
-                else getattr(value, "phigateKey", None)
-            )
-            if key is None and hasattr(value, "model_extra"):
-                key = (value.model_extra or {}).get("phigateKey")
-            if key == idempotency_key:
+            if _field(item.value, "phigateKey") == idempotency_key:
                 return Published(item.uri, _web_url(item.uri))
         return None
 
@@ -80,22 +95,144 @@ class BlueskyConnector:
         except (AtProtocolError, NetworkError) as error:
             raise _classify(error, "delete the Bluesky post") from None
 
+    def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
+        """Replies, mentions and quotes, newest first, page by page until `since` is reached."""
+        found: list[Inbound] = []
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": PAGE_SIZE}
+            if cursor:
+                params["cursor"] = cursor
+            try:
+                page = self._client.app.bsky.notification.list_notifications(params)
+            except (AtProtocolError, NetworkError) as error:
+                raise _classify(error, "read Bluesky notifications") from None
+            reached_since = False
+            for note in page.notifications:
+                indexed = _parse_time(note.indexed_at)
+                if since is not None and indexed < since:
+                    reached_since = True
+                    break
+                kind = INBOUND_REASONS.get(note.reason)
+                if kind is None:
+                    continue  # likes, reposts, follows: nothing written to answer
+                author = note.author.display_name or note.author.handle
+                text = str(_field(note.record, "text") or "")
+                found.append(Inbound("bluesky", kind, author, text, indexed, note.uri))
+            cursor = page.cursor
+            if reached_since or not cursor or not page.notifications:
+                return found
+
+    def _reply_refs(self, parent_uri: str) -> dict[str, Any]:
+        """Strong refs (uri + cid) to the parent and the thread's root (app.bsky.feed.post#replyRef):
+        the root of a reply to a reply is the parent's own root."""
+        parts = parent_uri.removeprefix("at://").split("/")
+        if len(parts) != 3:
+            raise ConnectorError(
+                "Bluesky cannot reply: the item answered has no valid post address.",
+                retryable=False,
+            )
+        repo, collection, rkey = parts
+        try:
+            parent = self._client.com.atproto.repo.get_record(
+                {"repo": repo, "collection": collection, "rkey": rkey}
+            )
+        except (AtProtocolError, NetworkError) as error:
+            raise _classify(error, "find the Bluesky post being answered") from None
+        if not parent.cid:
+            raise ConnectorError(
+                "Bluesky cannot reply: the post being answered has no content id.",
+                retryable=False,
+            )
+        parent_ref = {"uri": parent.uri, "cid": parent.cid}
+        root_ref = parent_ref
+        existing = _field(parent.value, "reply")
+        root = _field(existing, "root") if existing is not None else None
+        if root is not None:
+            root_ref = {"uri": _field(root, "uri"), "cid": _field(root, "cid")}
+        return {"root": root_ref, "parent": parent_ref}
+
+    def _upload(self, item: MediaItem) -> dict[str, Any]:
+        try:
+            response = self._client.com.atproto.repo.upload_blob(
+                item.data, headers={"Content-Type": item.media_type}
+            )
+        except (AtProtocolError, NetworkError) as error:
+            raise _classify(error, "upload an image to Bluesky") from None
+        blob: dict[str, Any] = response.blob.model_dump(mode="json", by_alias=True)
+        return blob
+
+
+def _check_images(media: Sequence[MediaItem]) -> None:
+    if len(media) > MAX_IMAGES:
+        raise ConnectorError(
+            f"Bluesky refused to publish: a post carries at most {MAX_IMAGES} images "
+            f"(this one has {len(media)}).",
+            retryable=False,
+        )
+    for item in media:
+        if item.media_type not in IMAGE_TYPES:
+            raise ConnectorError(
+                f"Bluesky refused to publish: it shows JPEG, PNG, WebP or GIF images "
+                f"here, not {item.media_type}.",
+                retryable=False,
+            )
+        if len(item.data) > MAX_IMAGE_BYTES:
+            raise ConnectorError(
+                f"Bluesky refused to publish: an image is {len(item.data):,} bytes; the limit "
+                f"is {MAX_IMAGE_BYTES:,}. Use a smaller image.",
+                retryable=False,
+            )
+
+
+def _field(value: Any, name: str) -> Any:
+    """A record field, whether the SDK returned a dict, a typed model or a model with extras."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value.get(name)
+    found = getattr(value, name, None)
+    if found is None and hasattr(value, "model_extra"):
+        found = (value.model_extra or {}).get(name)
+    return found
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_time(stamp: str) -> datetime:
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
 
 def _classify(error: Exception, doing: str) -> ConnectorError:
     status = None
+    code = ""
     if isinstance(error, RequestException) and error.response is not None:
         status = error.response.status_code
+        content = getattr(error.response, "content", None)
+        code = str(getattr(content, "error", "") or "")
     if isinstance(error, NetworkError) or status in (429, 500, 502, 503, 504):
+        retry_after = None
+        if status == 429 and isinstance(error, RequestException) and error.response is not None:
+            # Rate limits answer with RateLimit-Reset, a Unix time (docs.bsky.app, "Rate Limits").
+            reset = (error.response.headers or {}).get("ratelimit-reset")
+            if reset and str(reset).isdigit():
+                retry_after = max(1.0, float(reset) - datetime.now(UTC).timestamp())
         return ConnectorError(
             f"Bluesky could not {doing} right now (status {status or 'network'}); it will be retried.",
             retryable=True,
+            retry_after=retry_after,
         )
-    if status in (401, 403):
+    if status in (401, 403) or code in ("ExpiredToken", "InvalidToken", "AuthenticationRequired"):
         return ConnectorError(
-            f"Bluesky refused to {doing}: the account's app password is wrong or revoked.",
+            f"Bluesky refused to {doing}: the account's app password is wrong or revoked; "
+            "store a new one with `phigate publish credentials`.",
             retryable=False,
         )
-    return ConnectorError(f"Bluesky refused to {doing} (status {status}).", retryable=False)
+    detail = f", {code}" if code else ""
+    return ConnectorError(f"Bluesky refused to {doing} (status {status}{detail}).", retryable=False)
 
 
 def _web_url(uri: str) -> str | None:

@@ -31,7 +31,7 @@ from phigate.publishing.connectors import Connector, ConnectorError, MediaItem
 from phigate.publishing.registry import connect
 from phigate.service import ComplianceService
 from phigate.storage.crypto import Vault
-from phigate.storage.models import CredentialRow, MediaRow, PostRow, PublicationRow
+from phigate.storage.models import CredentialRow, InboundRow, MediaRow, PostRow, PublicationRow
 
 ConnectorFactory = Callable[[SocialAccount, dict[str, Any]], Connector]
 
@@ -171,9 +171,12 @@ class Publisher:
             session.commit()
             text, targets = post.text, list(post.account_ids)
             media = self._media(session, post.media_hashes)
+            answering = _answered_items(session, post_id)
         published, failed, retry = [], [], []
         for account_id in targets:
-            result = self._publish_one(post_id, accounts[account_id], text, media)
+            result = self._publish_one(
+                post_id, accounts[account_id], text, media, answering.get(account_id)
+            )
             if result is None:
                 published.append(account_id)
             elif result[2]:
@@ -205,7 +208,12 @@ class Publisher:
         return tuple(items)
 
     def _publish_one(
-        self, post_id: str, account: SocialAccount, text: str, media: tuple[MediaItem, ...] = ()
+        self,
+        post_id: str,
+        account: SocialAccount,
+        text: str,
+        media: tuple[MediaItem, ...] = (),
+        reply_to: str | None = None,
     ) -> tuple[str, float | None, bool] | None:
         """None when published; otherwise (reason, retry after, retryable)."""
         with self.sessions() as session:
@@ -247,7 +255,7 @@ class Publisher:
         try:
             connector = self._connector(account)
             found = connector.find(key) if interrupted else None
-            outcome = found or connector.publish(text, key, media)
+            outcome = found or connector.publish(text, key, media, reply_to)
         except ConnectorError as error:
             with self.sessions() as session:
                 row = session.get(PublicationRow, (post_id, account.id))
@@ -345,6 +353,10 @@ class Publisher:
                 session.scalars(select(PublicationRow).where(PublicationRow.post_id == post_id))
             )
 
+    def connector_for(self, account: SocialAccount) -> Connector:
+        """The account's signed-in connector, shared with the inbox poller."""
+        return self._connector(account)
+
     def _credentials(self, account_id: str) -> dict[str, Any]:
         with self.sessions() as session:
             row = session.get(CredentialRow, account_id)
@@ -352,6 +364,16 @@ class Publisher:
                 raise ConnectorError("the account has no stored credentials", retryable=False)
             credentials: dict[str, Any] = self.vault.open(row.sealed)
             return credentials
+
+
+def _answered_items(session: Session, post_id: str) -> dict[str, str]:
+    """Account id -> the platform id of the inbox item this post answers.
+
+    A reply drafted in the inbox answers the comment on the account it came from; sent to any
+    other account it has nothing to thread under there, so it goes out as a plain post.
+    """
+    rows = session.scalars(select(InboundRow).where(InboundRow.reply_post_id == post_id))
+    return {row.account_id: row.external_id for row in rows if row.account_id is not None}
 
 
 def _utc(moment: datetime) -> datetime:
