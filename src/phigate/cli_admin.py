@@ -422,6 +422,26 @@ def inbox_import(
         raise typer.Exit(3)
 
 
+@inbox_app.command("poll")
+def inbox_poll() -> None:
+    """Fetch new comments, replies and mentions from every connected account now."""
+    from phigate.jobs import poll_inbox
+
+    results = poll_inbox.delay().get()
+    for result in results:
+        line = (
+            f"{result['account']}: {result['stored']} new of {result['fetched']} fetched, "
+            f"{result['flagged']} with a commenter's own health details"
+        )
+        console.print(
+            f"[red]{result['account']}: {result['error']}[/]" if result["error"] else line
+        )
+    if not results:
+        console.print("no connected account can be read (store credentials first)")
+    if any(result["error"] for result in results):
+        raise typer.Exit(1)
+
+
 def init(
     organization: Annotated[str, typer.Option("--org", help="The organization's name.")],
     admin_name: Annotated[str, typer.Option()],

@@ -1,5 +1,6 @@
 """The job engine: Celery. Embedded mode (no PHIGATE_BROKER_URL) runs tasks in-process, so
-`make run` needs no other server; at scale, Celery workers and beat with Redis as the broker.
+`make run` needs no other server (the web process's scheduler thread, `phigate.scheduler`, runs
+the periodic jobs); at scale, Celery workers and beat with Redis as the broker.
 
     celery -A phigate.jobs worker --loglevel=info
     celery -A phigate.jobs beat
@@ -9,15 +10,26 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
+from phigate.engagement.polling import InboxPoller
 from phigate.publishing.connectors import ConnectorError
 from phigate.publishing.publisher import Publisher
 
 if TYPE_CHECKING:
     from phigate.media.store import MediaStore
+
+
+def interval(variable: str, default: float) -> float:
+    """Seconds between two runs of a periodic job, from the environment."""
+    return float(os.environ.get(variable) or default)
+
+
+PUBLISH_EVERY = "PHIGATE_PUBLISH_EVERY_S"
+POLL_INBOX_EVERY = "PHIGATE_INBOX_POLL_EVERY_S"
 
 broker = os.environ.get("PHIGATE_BROKER_URL", "")
 app = Celery(
@@ -33,7 +45,14 @@ app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     beat_schedule={
-        "publish-due-posts": {"task": "phigate.jobs.publish_due_posts", "schedule": 60.0}
+        "publish-due-posts": {
+            "task": "phigate.jobs.publish_due_posts",
+            "schedule": interval(PUBLISH_EVERY, 60.0),
+        },
+        "poll-inbox": {
+            "task": "phigate.jobs.poll_inbox",
+            "schedule": interval(POLL_INBOX_EVERY, 300.0),
+        },
     },
 )
 
@@ -46,6 +65,17 @@ def publisher() -> Publisher:
     engine = make_engine()
     migrate(engine)
     return Publisher(session_factory(engine), Vault.from_environment(data_dir() / "encryption.key"))
+
+
+@cache
+def inbox_poller() -> InboxPoller:
+    from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
+
+    # The organization's own phone numbers and names are not a commenter's disclosure.
+    path = os.environ.get("PHIGATE_PROFILE")
+    profile = OrganizationProfile.from_toml(Path(path)) if path else EMPTY_PROFILE
+    shared = publisher()  # the same signed-in connectors as publishing
+    return InboxPoller(shared.sessions, shared.vault, shared.connector_for, profile=profile)
 
 
 @app.task(name="phigate.jobs.publish_due_posts")
@@ -100,3 +130,13 @@ def scan_media_soon(store: MediaStore, media_id: str) -> None:
         store.scan(media_id)
     else:
         scan_media.delay(media_id)
+
+
+@app.task(name="phigate.jobs.poll_inbox")
+def poll_inbox() -> list[dict[str, Any]]:
+    """Fetch new comments, replies and mentions from every connected account (counts only)."""
+    return [
+        {"account": r.account_id, "fetched": r.fetched, "stored": r.stored, "flagged": r.flagged,
+         "error": r.error}
+        for r in inbox_poller().poll()
+    ]  # fmt: skip

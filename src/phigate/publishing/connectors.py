@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from phigate.engagement.inbox import Inbound
 
@@ -59,6 +59,7 @@ class Connector(Protocol):
     def delete(self, platform_id: str) -> None: ...
 
 
+@runtime_checkable  # the inbox poller asks each account's connector whether it can read
 class InboundSource(Protocol):
     """A connector that can also read what the public writes to the account."""
 
