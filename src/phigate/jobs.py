@@ -67,7 +67,6 @@ def publisher() -> Publisher:
     return Publisher(session_factory(engine), Vault.from_environment(data_dir() / "encryption.key"))
 
 
-@cache
 def inbox_poller() -> InboxPoller:
     from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
 
