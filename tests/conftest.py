@@ -16,6 +16,10 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import OperationalError
 
+# The web process's scheduler thread would publish and poll behind a test's back; the tests that
+# exercise it turn it on themselves.
+os.environ.setdefault("PHIGATE_SCHEDULER", "off")
+
 POSTGRES_URL = os.environ.get(
     "PHIGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

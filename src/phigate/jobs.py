@@ -18,18 +18,10 @@ from celery import Celery
 from phigate.engagement.polling import InboxPoller
 from phigate.publishing.connectors import ConnectorError
 from phigate.publishing.publisher import Publisher
+from phigate.scheduler import POLL_INBOX_EVERY, PUBLISH_EVERY, interval
 
 if TYPE_CHECKING:
     from phigate.media.store import MediaStore
-
-
-def interval(variable: str, default: float) -> float:
-    """Seconds between two runs of a periodic job, from the environment."""
-    return float(os.environ.get(variable) or default)
-
-
-PUBLISH_EVERY = "PHIGATE_PUBLISH_EVERY_S"
-POLL_INBOX_EVERY = "PHIGATE_INBOX_POLL_EVERY_S"
 
 broker = os.environ.get("PHIGATE_BROKER_URL", "")
 app = Celery(

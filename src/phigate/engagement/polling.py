@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from phigate.compliance.accounts import AccountStatus, SocialAccount
+from phigate.engagement.inbox import Inbound
 from phigate.engagement.operations import EngagementOperations
 from phigate.publishing.connectors import Connector, ConnectorError, InboundSource
 from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
@@ -75,6 +77,14 @@ class InboxPoller:
         except Exception as error:  # a connector bug must not stop the other accounts
             # The type only: an exception's text may quote what the platform sent (comments).
             return self._failed(account, f"reading the inbox failed ({type(error).__name__})", True)
+        try:
+            return self._store(account, items)
+        except SQLAlchemyError as error:
+            # Another process stored the same item a moment earlier (a unique constraint), or the
+            # database is away: the cursor did not move, so the next poll reads these again.
+            return self._failed(account, f"storing the inbox failed ({type(error).__name__})", True)
+
+    def _store(self, account: SocialAccount, items: list[Inbound]) -> AccountPoll:
         with self.sessions() as session:
             service = ComplianceService(session, self.vault, self.clock)
             operations = EngagementOperations(service, self.profile)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from phigate.compliance.posts import PostState
 from phigate.compliance.training import TrainingState
 from phigate.scanning import OrganizationProfile, Scanner, ScanReport
 from phigate.scanning.profile import EMPTY_PROFILE
+from phigate.scheduler import EmbeddedScheduler, embedded_scheduler
 from phigate.service import ComplianceService, OperationError
 from phigate.signin import SignInError, TokenIdentity, identify_token, sign_in
 from phigate.storage.crypto import Vault
@@ -70,22 +72,45 @@ class NotSignedIn(Exception):
     pass
 
 
+BackgroundJobs = Callable[
+    [sessionmaker[Session], Vault, OrganizationProfile], EmbeddedScheduler | None
+]
+
+
 def create_app(
-    engine: Engine, vault: Vault, secret_key: str, *, https_only: bool = False
+    engine: Engine,
+    vault: Vault,
+    secret_key: str,
+    *,
+    https_only: bool = False,
+    background: BackgroundJobs = embedded_scheduler,
 ) -> FastAPI:
+    """`background` builds the periodic jobs' thread (None: Celery beat runs them, or turned off)."""
     from phigate.storage.database import migrate, session_factory
 
     migrate(engine)
+    profile = _profile()
+    state = AppState(session_factory(engine), vault, Scanner(profile), Throttle(20, 60), profile)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        scheduler = background(state.sessions, vault, profile)
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
     app = FastAPI(
         title="phigate",
         version=__version__,
         docs_url="/api/docs",
         openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
     )
-    profile = _profile()
-    app.state.phigate = AppState(
-        session_factory(engine), vault, Scanner(profile), Throttle(20, 60), profile
-    )
+    app.state.phigate = state
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key,
