@@ -425,20 +425,20 @@ def inbox_import(
 @inbox_app.command("poll")
 def inbox_poll() -> None:
     """Fetch new comments, replies and mentions from every connected account now."""
-    from phigate.jobs import poll_inbox
+    from phigate.jobs import inbox_poller
 
-    results = poll_inbox.delay().get()
+    results = inbox_poller().poll()  # here, in this process: no worker needed
     for result in results:
-        line = (
-            f"{result['account']}: {result['stored']} new of {result['fetched']} fetched, "
-            f"{result['flagged']} with a commenter's own health details"
-        )
-        console.print(
-            f"[red]{result['account']}: {result['error']}[/]" if result["error"] else line
-        )
+        if result.error:
+            console.print(f"[red]{result.account_id}: {result.error}[/]")
+        else:
+            console.print(
+                f"{result.account_id}: {result.stored} new of {result.fetched} fetched, "
+                f"{result.flagged} with a commenter's own health details"
+            )
     if not results:
         console.print("no connected account can be read (store credentials first)")
-    if any(result["error"] for result in results):
+    if any(result.error for result in results):
         raise typer.Exit(1)
 
 
