@@ -70,6 +70,20 @@ def _x(credentials: dict[str, Any]) -> Connector:
     return XConnector(credentials["access_token"], credentials.get("user_id") or None)
 
 
+def _export(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.export import ExportConnector
+
+    try:
+        lead = float(credentials.get("lead_minutes") or 60)
+    except ValueError:
+        raise ConnectorError(
+            "the export account's lead_minutes is not a number; store it again with "
+            "`phigate publish credentials`",
+            retryable=False,
+        ) from None
+    return ExportConnector(credentials["directory"], lead)
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -119,6 +133,15 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("user_id", "the account's numeric user id; looked up with the token when left empty", default=""),
             ),
             _x,
+        ),
+        Platform(
+            "export",
+            "Export to a Hootsuite bulk-upload CSV",
+            (
+                CredentialField("directory", "the folder the CSV files and media are written to"),
+                CredentialField("lead_minutes", "minutes between release and the row's time (10 or more)", default="60"),
+            ),
+            _export,
         ),
     )
 }  # fmt: skip
