@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from atproto import Client
-from atproto.exceptions import AtProtocolError, NetworkError, RequestException
+from atproto.exceptions import (
+    AtProtocolError,
+    NetworkError,
+    RateLimitExceededError,
+    RequestErrorBase,
+)
 
 from phigate.engagement.inbox import Inbound, InboundKind
 from phigate.publishing.connectors import ConnectorError, MediaItem, Published
@@ -209,17 +214,14 @@ def _parse_time(stamp: str) -> datetime:
 def _classify(error: Exception, doing: str) -> ConnectorError:
     status = None
     code = ""
-    if isinstance(error, RequestException) and error.response is not None:
+    if isinstance(error, RequestErrorBase) and error.response is not None:
         status = error.response.status_code
-        content = getattr(error.response, "content", None)
-        code = str(getattr(content, "error", "") or "")
+        code = str(getattr(error.response.content, "error", "") or "")  # XRPC error name
     if isinstance(error, NetworkError) or status in (429, 500, 502, 503, 504):
         retry_after = None
-        if status == 429 and isinstance(error, RequestException) and error.response is not None:
-            # Rate limits answer with RateLimit-Reset, a Unix time (docs.bsky.app, "Rate Limits").
-            reset = (error.response.headers or {}).get("ratelimit-reset")
-            if reset and str(reset).isdigit():
-                retry_after = max(1.0, float(reset) - datetime.now(UTC).timestamp())
+        if isinstance(error, RateLimitExceededError) and error.reset_at is not None:
+            # 429 carries RateLimit-Reset, a Unix time (docs.bsky.app, "Rate Limits").
+            retry_after = max(1.0, (error.reset_at - datetime.now(UTC)).total_seconds())
         return ConnectorError(
             f"Bluesky could not {doing} right now (status {status or 'network'}); it will be retried.",
             retryable=True,
@@ -227,8 +229,8 @@ def _classify(error: Exception, doing: str) -> ConnectorError:
         )
     if status in (401, 403) or code in ("ExpiredToken", "InvalidToken", "AuthenticationRequired"):
         return ConnectorError(
-            f"Bluesky refused to {doing}: the account's app password is wrong or revoked; "
-            "store a new one with `phigate publish credentials`.",
+            f"Bluesky refused to {doing}: the account's app password is wrong, expired or "
+            "revoked; store a new one with `phigate publish credentials`.",
             retryable=False,
         )
     detail = f", {code}" if code else ""
