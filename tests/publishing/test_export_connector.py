@@ -8,6 +8,7 @@ import csv
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -72,6 +73,19 @@ def test_delete_removes_only_that_row_and_is_idempotent(tmp_path: Path) -> None:
     [csv_file] = tmp_path.glob("*.csv")
     assert [r[1] for r in _rows(csv_file)] == ["Pharmacy hours are longer in December."]
     assert export.find("key-1") is None and export.find("key-2") is not None
+
+
+def test_times_are_written_in_the_uploaders_time_zone(tmp_path: Path) -> None:
+    export = ExportConnector(str(tmp_path), 60, Clock(RELEASED), timezone="America/Chicago")
+    export.publish("Flu shots this Saturday.", "key-tz")
+    [csv_file] = tmp_path.glob("*.csv")
+    [row] = _rows(csv_file)
+    local = datetime.strptime(row[0], "%d/%m/%Y %H:%M").replace(tzinfo=ZoneInfo("America/Chicago"))
+    assert timedelta(minutes=60) <= local - RELEASED < timedelta(minutes=65)
+    assert local.hour != (RELEASED + timedelta(minutes=60)).hour  # not UTC's wall clock
+    with pytest.raises(ConnectorError) as unknown:
+        ExportConnector(str(tmp_path), timezone="Mars/Olympus")
+    assert not unknown.value.retryable and "time zone" in str(unknown.value)
 
 
 def test_refusals_are_plain(tmp_path: Path) -> None:

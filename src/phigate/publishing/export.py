@@ -5,9 +5,11 @@ The CSV follows Hootsuite's bulk composer: one row per post, three columns (date
 DD/MM/YYYY HH:MM on a 24-hour clock, the message, an optional link), no header row, as in the
 sample file Hootsuite offers in the bulk composer. Hootsuite accepts only times at least ten minutes
 ahead whose minutes end in 0 or 5, and one post per time; so each row is given the first free
-five-minute slot at least `lead_minutes` after phigate released it. Nothing else goes into the CSV,
-so it stays importable as it is: the idempotency key, the row's slot and its media live in a
-manifest beside it (`phigate-export.json`), which Hootsuite never sees. One CSV per day, named by
+five-minute slot at least `lead_minutes` after phigate released it, written in the account's
+`timezone` (an IANA name, UTC by default), because Hootsuite reads the times in the uploader's
+own time zone. Nothing else goes into the CSV, so it stays importable as it is: the idempotency
+key, the row's slot and its media live in a manifest beside it (`phigate-export.json`), which
+Hootsuite never sees. One CSV per day, named by
 that day; a post's images and videos are written to `media/` beside it, to attach by hand.
 """
 
@@ -24,6 +26,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from phigate.publishing.connectors import ConnectorError, MediaItem, Published
 
@@ -43,10 +46,19 @@ class ExportConnector:
         directory: str,
         lead_minutes: float = 60,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        timezone: str = "UTC",
     ) -> None:
         self.directory = Path(directory)
         self.lead = timedelta(minutes=max(10.0, float(lead_minutes)))  # Hootsuite's minimum
         self._clock = clock
+        try:
+            self.zone = ZoneInfo(timezone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConnectorError(
+                f"The export account's timezone {timezone!r} is not a time zone name such as "
+                "America/Chicago; store it again with `phigate publish credentials`.",
+                retryable=False,
+            ) from None
         if not self.directory.is_dir():
             raise ConnectorError(
                 f"The export folder {self.directory} does not exist; create it or correct the "
@@ -91,7 +103,7 @@ class ExportConnector:
                 (self.directory / name).unlink(missing_ok=True)
 
     def _free_slot(self, manifest: dict[str, Any]) -> datetime:
-        earliest = self._clock().astimezone(UTC) + self.lead
+        earliest = self._clock().astimezone(self.zone) + self.lead
         slot = earliest.replace(second=0, microsecond=0)
         slot += timedelta(minutes=-slot.minute % 5)
         if slot < earliest:

@@ -81,7 +81,9 @@ def _export(credentials: dict[str, Any]) -> Connector:
             "`phigate publish credentials`",
             retryable=False,
         ) from None
-    return ExportConnector(credentials["directory"], lead)
+    return ExportConnector(
+        credentials["directory"], lead, timezone=credentials.get("timezone") or "UTC"
+    )
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -140,6 +142,7 @@ PLATFORMS: dict[str, Platform] = {
             (
                 CredentialField("directory", "the folder the CSV files and media are written to"),
                 CredentialField("lead_minutes", "minutes between release and the row's time (10 or more)", default="60"),
+                CredentialField("timezone", "the time zone Hootsuite's uploader uses, e.g. America/Chicago", default="UTC"),
             ),
             _export,
         ),
