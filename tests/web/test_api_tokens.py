@@ -1,3 +1,5 @@
+import time
+
 from sqlalchemy import select
 
 from phigate.compliance.people import Role
@@ -21,8 +23,11 @@ def test_scoped_hashed_revocable_tokens(site: Site) -> None:
     assert scanned.status_code == 200 and scanned.json()["verdict"] == "block"
     assert "text" not in scanned.json()  # the report holds findings, not the post
     assert client.get("/api/v1/posts", headers=bearer).status_code == 403  # no 'read' scope
+    site.app.state.phigate.tokens.ttl = 0.3  # identities are cached briefly per process
+    assert client.post("/api/v1/scan", json={"text": "x"}, headers=bearer).status_code == 200
     revoke_token(service, stored.id, author.id)
     service.session.commit()
+    time.sleep(0.4)  # the cache lifetime: after it, a revoked token is refused in every worker
     assert client.post("/api/v1/scan", json={"text": "x"}, headers=bearer).status_code == 401
 
 

@@ -6,11 +6,12 @@ Routes are thin: they check access, call `phigate.service` and render. Every rou
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -44,7 +45,13 @@ from phigate.service import ComplianceService, OperationError
 from phigate.signin import SignInError, TokenIdentity, identify_token, sign_in
 from phigate.storage.crypto import Vault
 from phigate.web.access import ROUTE_SCOPES, allowed
-from phigate.web.security import IDLE_TIMEOUT_SECONDS, Throttle, check_csrf, csrf_token
+from phigate.web.security import (
+    IDLE_TIMEOUT_SECONDS,
+    IdentityCache,
+    Throttle,
+    check_csrf,
+    csrf_token,
+)
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -57,6 +64,7 @@ class AppState:
     scanner: Scanner
     login_throttle: Throttle
     profile: OrganizationProfile
+    tokens: IdentityCache = field(default_factory=IdentityCache)
     _media_scanner: Any = None
 
     def media_scanner(self) -> Any:
@@ -223,8 +231,19 @@ async def current_person(request: Request) -> Person:
     """Who is asking: from an API token or the session cookie. Runs on the event loop (no thread
     hop on every request) with its own session, released before anything else is awaited."""
     state: AppState = request.app.state.phigate
+    token = request.headers.get("authorization", "")
+    if token.lower().startswith("bearer "):
+        key = hashlib.sha256(token[7:].strip().encode()).hexdigest()
+        known = state.tokens.get(key)
+        if isinstance(known, TokenIdentity):
+            request.state.token = known
+            return known.person
     with state.sessions() as session:
-        return _identify(request, ComplianceService(session, state.vault))
+        person = _identify(request, ComplianceService(session, state.vault))
+    identity = getattr(request.state, "token", None)
+    if identity is not None:
+        state.tokens.put(key, identity)
+    return person
 
 
 def _identify(request: Request, svc: ComplianceService) -> Person:
