@@ -70,6 +70,18 @@ def _x(credentials: dict[str, Any]) -> Connector:
     return XConnector(credentials["access_token"], credentials.get("user_id") or None)
 
 
+def _facebook(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.facebook import GRAPH_VIDEO_BASE_URL, FacebookConnector
+    from phigate.publishing.graph_api import GRAPH_BASE_URL
+
+    base = credentials.get("graph_base_url") or GRAPH_BASE_URL
+    # A stand-in Graph server (a test, a proxy) takes the video uploads too.
+    video = credentials.get("graph_video_base_url") or (
+        GRAPH_VIDEO_BASE_URL if base == GRAPH_BASE_URL else base
+    )
+    return FacebookConnector(credentials["page_id"], credentials["page_access_token"], base, video)
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -119,6 +131,16 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("user_id", "the account's numeric user id; looked up with the token when left empty", default=""),
             ),
             _x,
+        ),
+        Platform(
+            "facebook",
+            "Facebook Page",
+            (
+                CredentialField("page_id", "the Page's numeric id (Page > About > Page transparency, or Graph API Explorer: me/accounts)"),
+                CredentialField("page_access_token", "a long-lived Page access token with pages_manage_posts, pages_read_engagement and pages_manage_engagement", secret=True),
+                CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
+            ),
+            _facebook,
         ),
     )
 }  # fmt: skip
