@@ -82,6 +82,18 @@ def _facebook(credentials: dict[str, Any]) -> Connector:
     return FacebookConnector(credentials["page_id"], credentials["page_access_token"], base, video)
 
 
+def _instagram(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.graph_api import GRAPH_BASE_URL
+    from phigate.publishing.instagram import InstagramConnector
+
+    return InstagramConnector(
+        credentials["ig_user_id"],
+        credentials["access_token"],
+        credentials["media_base_url"],
+        credentials.get("graph_base_url") or GRAPH_BASE_URL,
+    )
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -141,6 +153,17 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
             ),
             _facebook,
+        ),
+        Platform(
+            "instagram",
+            "Instagram (business or creator account)",
+            (
+                CredentialField("ig_user_id", "the Instagram account's id (Graph API Explorer: {page-id}?fields=instagram_business_account)"),
+                CredentialField("access_token", "a long-lived access token with instagram_basic, instagram_content_publish and instagram_manage_comments", secret=True),
+                CredentialField("media_base_url", "the public https address where phigate serves approved media; Instagram downloads photos and videos from it"),
+                CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
+            ),
+            _instagram,
         ),
     )
 }  # fmt: skip
