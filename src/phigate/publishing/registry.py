@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phigate.publishing.connectors import Connector, ConnectorError
+
+if TYPE_CHECKING:
+    from phigate.publishing.google_api import GoogleAuth
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,27 @@ def _instagram(credentials: dict[str, Any]) -> Connector:
     )
 
 
+def _google_auth(credentials: dict[str, Any]) -> GoogleAuth:
+    from phigate.publishing.google_api import GOOGLE_TOKEN_URL, GoogleAuth
+
+    return GoogleAuth(
+        credentials["client_id"],
+        credentials["client_secret"],
+        credentials["refresh_token"],
+        credentials.get("token_url") or GOOGLE_TOKEN_URL,
+    )
+
+
+def _youtube(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.youtube import YOUTUBE_BASE_URL, YouTubeConnector
+
+    return YouTubeConnector(
+        _google_auth(credentials),
+        credentials.get("api_base_url") or YOUTUBE_BASE_URL,
+        credentials.get("privacy_status") or "public",
+    )
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -164,6 +188,19 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
             ),
             _instagram,
+        ),
+        Platform(
+            "youtube",
+            "YouTube",
+            (
+                CredentialField("client_id", "the OAuth client id of the organization's Google Cloud project (YouTube Data API v3 enabled)"),
+                CredentialField("client_secret", "that OAuth client's secret", secret=True),
+                CredentialField("refresh_token", "a refresh token the channel owner granted with scope https://www.googleapis.com/auth/youtube.force-ssl", secret=True),
+                CredentialField("privacy_status", "public, unlisted or private for new videos", default="public"),
+                CredentialField("token_url", "Google's OAuth token endpoint", default="https://oauth2.googleapis.com/token"),
+                CredentialField("api_base_url", "the YouTube Data API host", default="https://www.googleapis.com"),
+            ),
+            _youtube,
         ),
     )
 }  # fmt: skip
