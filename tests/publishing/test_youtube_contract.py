@@ -19,11 +19,14 @@ from phigate.publishing.connectors import ConnectorError, MediaItem
 from phigate.publishing.google_api import GoogleAuth, seconds_until_pacific_midnight
 from phigate.publishing.registry import PLATFORMS, connect
 from phigate.publishing.youtube import YouTubeConnector, title_and_description
+from tests.publishing.fake_google_oauth import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REFRESH,
+    add_token_endpoint,
+)
 from tests.publishing.local_api import Recorder, serve
 
-CLIENT_ID = "client-1.apps.googleusercontent.com"
-CLIENT_SECRET = "client-secret"
-REFRESH = "refresh-1"
 CHANNEL = "UCclinic0000000000000000"
 VIDEO = MediaItem(b"\x00\x00\x00\x18ftypmp42" + b"\x01" * 64, "video/mp4")
 
@@ -36,32 +39,7 @@ def google_error(status: int, reason: str, message: str, domain: str = "youtube.
 def fake_youtube(state: dict[str, Any]) -> FastAPI:
     app = FastAPI()
 
-    @app.post("/token")
-    async def token(request: Request) -> JSONResponse:
-        form = await request.form()
-        if (form.get("client_id"), form.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
-            return JSONResponse(
-                {"error": "invalid_client", "error_description": "The OAuth client was not found."},
-                status_code=401,
-            )
-        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != REFRESH:
-            return JSONResponse(
-                {
-                    "error": "invalid_grant",
-                    "error_description": "Token has been expired or revoked.",
-                },
-                status_code=400,
-            )
-        issued = f"ya29.token-{len(state['tokens'])}"
-        state["tokens"].append(issued)
-        return JSONResponse(
-            {
-                "access_token": issued,
-                "expires_in": 3599,
-                "scope": "https://www.googleapis.com/auth/youtube.force-ssl",
-                "token_type": "Bearer",
-            }
-        )
+    add_token_endpoint(app, state, "https://www.googleapis.com/auth/youtube.force-ssl")
 
     def refusal(request: Request) -> JSONResponse | None:
         if request.headers.get(

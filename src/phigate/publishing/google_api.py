@@ -210,6 +210,15 @@ def seconds_until_pacific_midnight(now: datetime) -> float:
     return max(60.0, (midnight - local).total_seconds())
 
 
+def parse_rfc3339(value: str) -> datetime:
+    """Google's timestamps: RFC 3339 with up to nine fractional digits (Python reads six)."""
+    head, dot, rest = value.partition(".")
+    if dot:
+        digits = "".join(c for c in rest if c.isdigit())
+        value = f"{head}.{digits[:6]}{rest[len(digits) :]}"
+    return datetime.fromisoformat(value)
+
+
 def _json(response: httpx.Response) -> Any:
     try:
         return response.json()

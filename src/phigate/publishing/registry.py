@@ -118,6 +118,20 @@ def _youtube(credentials: dict[str, Any]) -> Connector:
     )
 
 
+def _google_business(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.google_business import (
+        BUSINESS_PROFILE_BASE_URL,
+        GoogleBusinessConnector,
+    )
+
+    return GoogleBusinessConnector(
+        _google_auth(credentials),
+        credentials["account_id"],
+        credentials["location_id"],
+        credentials.get("api_base_url") or BUSINESS_PROFILE_BASE_URL,
+    )
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -201,6 +215,20 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("api_base_url", "the YouTube Data API host", default="https://www.googleapis.com"),
             ),
             _youtube,
+        ),
+        Platform(
+            "google_business",
+            "Google Business Profile (review replies)",
+            (
+                CredentialField("client_id", "the OAuth client id of the organization's Google Cloud project (Business Profile APIs approved)"),
+                CredentialField("client_secret", "that OAuth client's secret", secret=True),
+                CredentialField("refresh_token", "a refresh token a manager of the profile granted with scope https://www.googleapis.com/auth/business.manage", secret=True),
+                CredentialField("account_id", "the Business Profile account's numeric id (accounts/{id})"),
+                CredentialField("location_id", "the location's numeric id (locations/{id})"),
+                CredentialField("token_url", "Google's OAuth token endpoint", default="https://oauth2.googleapis.com/token"),
+                CredentialField("api_base_url", "the My Business API host", default="https://mybusiness.googleapis.com"),
+            ),
+            _google_business,
         ),
     )
 }  # fmt: skip

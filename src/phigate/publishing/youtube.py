@@ -28,7 +28,12 @@ from typing import Any
 
 from phigate.engagement.inbox import Inbound, InboundKind
 from phigate.publishing.connectors import ConnectorError, MediaItem, Published
-from phigate.publishing.google_api import UPLOAD_TIMEOUT, GoogleAuth, GoogleClient
+from phigate.publishing.google_api import (
+    UPLOAD_TIMEOUT,
+    GoogleAuth,
+    GoogleClient,
+    parse_rfc3339,
+)
 
 YOUTUBE_BASE_URL = "https://www.googleapis.com"
 TITLE_LIMIT = 100
@@ -168,7 +173,11 @@ class YouTubeConnector:
                     found.extend(self._inbound(reply, InboundKind.REPLY, channel_id, since))
             oldest = threads[-1]["snippet"]["topLevelComment"]["snippet"]["publishedAt"] if threads else None  # fmt: skip
             token = page.get("nextPageToken")
-            if not token or oldest is None or (since is not None and _time(oldest) <= since):
+            if (
+                not token
+                or oldest is None
+                or (since is not None and parse_rfc3339(oldest) <= since)
+            ):
                 break
             params["pageToken"] = str(token)
         return found
@@ -177,7 +186,7 @@ class YouTubeConnector:
         self, comment: dict[str, Any], kind: InboundKind, channel_id: str, since: datetime | None
     ) -> list[Inbound]:
         snippet = comment["snippet"]
-        received = _time(snippet["publishedAt"])
+        received = parse_rfc3339(snippet["publishedAt"])
         if snippet.get("authorChannelId", {}).get("value") == channel_id:
             return []  # the channel's own comments and replies are not inbound
         if since is not None and received <= since:
@@ -231,7 +240,3 @@ def title_and_description(text: str) -> tuple[str, str]:
 def _json_items(body: Any) -> list[dict[str, Any]]:
     items = body.get("items") if isinstance(body, dict) else None
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-
-def _time(value: str) -> datetime:
-    return datetime.fromisoformat(value)
