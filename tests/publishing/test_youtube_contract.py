@@ -384,6 +384,11 @@ def test_errors_are_classified(api: tuple[str, dict[str, Any], Recorder]) -> Non
     with pytest.raises(ConnectorError) as down:
         youtube.delete("vid00000000")
     assert down.value.retryable
+    with pytest.raises(ConnectorError) as unreachable:
+        YouTubeConnector(
+            GoogleAuth(CLIENT_ID, CLIENT_SECRET, REFRESH, token_url="http://127.0.0.1:9/token")
+        ).find("key-1")
+    assert unreachable.value.retryable
     for error in (revoked_grant, expired, invalid, quota, limited, down):
         assert "Maria Lopez" not in str(error.value) and "YouTube" in str(error.value)
 

@@ -2,7 +2,8 @@
 
 - A post is a video: a resumable upload (https://developers.google.com/youtube/v3/guides/using_resumable_upload_protocol):
   POST /upload/youtube/v3/videos?uploadType=resumable&part=snippet,status with the metadata, then
-  PUT the bytes to the session URL the answer's Location header names. The text's first line is
+  PUT the bytes to the session URL the answer's Location header names. An upload cut off midway
+  is not resumed: the next attempt asks `find` first, then starts a new session. The text's first line is
   the title (at most 100 characters, no < or >: https://developers.google.com/youtube/v3/docs/videos#snippet.title)
   and the whole text the description. Text without a video is refused.
 - Reply to a comment: POST /youtube/v3/comments?part=snippet with snippet.parentId
