@@ -89,6 +89,8 @@ def fake_graph(state: dict[str, Any]) -> FastAPI:
         ]
         if any(a not in state["photos"] for a in attached):
             return graph_error(400, 100, "(#100) Invalid media_fbid")
+        if state.get("answer_without_id"):
+            return JSONResponse({})
         post_id = f"{object_id}_{new_id()}"
         state["posts"].insert(
             0, {"id": post_id, "message": message, "photos": attached, "comments": []}
@@ -290,6 +292,11 @@ def test_errors_are_classified(graph: tuple[str, dict[str, Any], Recorder]) -> N
     assert down.value.retryable
     for error in (expired, buc, limited, down):
         assert secret_text not in str(error.value) and "Facebook" in str(error.value)
+    state["down"] = False
+    state["answer_without_id"] = True
+    with pytest.raises(ConnectorError) as unknown:
+        connector(base).publish(secret_text, "key-15")
+    assert unknown.value.retryable and "without an id" in str(unknown.value)
     with pytest.raises(ConnectorError) as unreachable:
         connector("http://127.0.0.1:9").publish(secret_text, "key-13")
     assert unreachable.value.retryable

@@ -30,6 +30,7 @@ from phigate.publishing.graph_api import (
     GRAPH_BASE_URL,
     UPLOAD_TIMEOUT,
     GraphClient,
+    created_id,
     parse_graph_time,
 )
 from phigate.publishing.invisible_marker import carries, with_marker
@@ -70,7 +71,7 @@ class FacebookConnector:
             answer = self._graph.call(
                 "POST", f"/{reply_to}/comments", "reply to the comment", data={"message": text}
             )
-            return Published(str(answer["id"]), None)
+            return Published(created_id("Facebook", answer, "reply"), None)
         message = with_marker(text, idempotency_key)
         videos = [m for m in media if m.media_type.startswith("video/")]
         if videos:
@@ -85,7 +86,7 @@ class FacebookConnector:
         for index, item in enumerate(media):
             data[f"attached_media[{index}]"] = json.dumps({"media_fbid": self._upload_photo(item)})
         answer = self._graph.call("POST", f"/{self._page_id}/feed", "publish", data=data)
-        post_id = str(answer["id"])
+        post_id = created_id("Facebook", answer, "publish")
         return Published(post_id, f"https://www.facebook.com/{post_id}")
 
     def find(self, idempotency_key: str) -> Published | None:
@@ -145,7 +146,7 @@ class FacebookConnector:
             files={"source": ("photo", item.data, item.media_type)},
             timeout=UPLOAD_TIMEOUT,
         )
-        return str(answer["id"])
+        return created_id("Facebook", answer, "upload a photo")
 
     def _publish_video(self, description: str, item: MediaItem) -> Published:
         answer = self._video_graph.call(
@@ -156,5 +157,5 @@ class FacebookConnector:
             files={"source": ("video", item.data, item.media_type)},
             timeout=UPLOAD_TIMEOUT,
         )
-        video_id = str(answer["id"])
+        video_id = created_id("Facebook", answer, "publish the video")
         return Published(video_id, f"https://www.facebook.com/{self._page_id}/videos/{video_id}")

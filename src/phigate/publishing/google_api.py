@@ -145,6 +145,24 @@ class GoogleClient:
             return response
         raise google_error(self.platform_title, doing, response)
 
+    def call_json(self, method: str, url: str, doing: str, **options: Any) -> dict[str, Any]:
+        """Like `call`, for the JSON object answered; an empty dict for no body or a 404 gone_ok."""
+        response = self.call(method, url, doing, **options)
+        body = _json(response) if response.is_success else None
+        return body if isinstance(body, dict) else {}
+
+
+def created_id(platform_title: str, answer: dict[str, Any], doing: str) -> str:
+    """The id of what the platform just created. Without one the outcome is unknown: retrying is
+    safe, because the next attempt looks for the post before publishing again."""
+    value = answer.get("id")
+    if isinstance(value, str | int) and str(value):
+        return str(value)
+    raise ConnectorError(
+        f"{platform_title} answered without an id when asked to {doing}; it will be retried.",
+        retryable=True,
+    )
+
 
 def google_error(platform_title: str, doing: str, response: httpx.Response) -> ConnectorError:
     body = _json(response)

@@ -79,9 +79,9 @@ class GoogleBusinessConnector:
         found: list[Inbound] = []
         params = {"pageSize": str(PAGE_SIZE), "orderBy": "updateTime desc"}
         for _ in range(REVIEW_PAGES):
-            page = self._api.call(
+            page = self._api.call_json(
                 "GET", f"/v4/{self._location}/reviews", "read reviews", params=params
-            ).json()
+            )
             reviews = page.get("reviews") if isinstance(page, dict) else None
             reviews = reviews if isinstance(reviews, list) else []
             older = False

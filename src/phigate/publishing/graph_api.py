@@ -80,6 +80,18 @@ class GraphClient:
         raise graph_error(self.platform_title, doing, response)
 
 
+def created_id(platform_title: str, answer: dict[str, Any], doing: str) -> str:
+    """The id of what the platform just created. Without one the outcome is unknown: retrying is
+    safe, because the next attempt looks for the post before publishing again."""
+    value = answer.get("id")
+    if isinstance(value, str | int) and str(value):
+        return str(value)
+    raise ConnectorError(
+        f"{platform_title} answered without an id when asked to {doing}; it will be retried.",
+        retryable=True,
+    )
+
+
 def graph_error(platform_title: str, doing: str, response: httpx.Response) -> ConnectorError:
     error = _error_object(response)
     code = _int(error.get("code"))

@@ -31,7 +31,12 @@ from datetime import datetime
 
 from phigate.engagement.inbox import Inbound, InboundKind
 from phigate.publishing.connectors import ConnectorError, MediaItem, Published
-from phigate.publishing.graph_api import GRAPH_BASE_URL, GraphClient, parse_graph_time
+from phigate.publishing.graph_api import (
+    GRAPH_BASE_URL,
+    GraphClient,
+    created_id,
+    parse_graph_time,
+)
 from phigate.publishing.invisible_marker import carries, with_marker
 from phigate.publishing.media_urls import public_media_url
 
@@ -75,7 +80,7 @@ class InstagramConnector:
                 "reply to the comment",
                 data={"message": text},
             )
-            return Published(COMMENT_PREFIX + str(answer["id"]), None)
+            return Published(COMMENT_PREFIX + created_id("Instagram", answer, "reply"), None)
         if not media:
             raise ConnectorError(
                 "Instagram needs a photo or a video in every post; add one, "
@@ -100,7 +105,7 @@ class InstagramConnector:
         answer = self._graph.call(
             "POST", f"/{self._user}/media_publish", "publish", data={"creation_id": container}
         )
-        media_id = str(answer["id"])
+        media_id = created_id("Instagram", answer, "publish")
         return Published(media_id, self._permalink(media_id))
 
     def find(self, idempotency_key: str) -> Published | None:
@@ -175,7 +180,7 @@ class InstagramConnector:
 
     def _create(self, data: dict[str, str]) -> str:
         answer = self._graph.call("POST", f"/{self._user}/media", "prepare the post", data=data)
-        return str(answer["id"])
+        return created_id("Instagram", answer, "prepare the post")
 
     def _wait_until_ready(self, container: str) -> None:
         for _ in range(PROCESSING_CHECKS):

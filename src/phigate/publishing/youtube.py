@@ -33,6 +33,7 @@ from phigate.publishing.google_api import (
     UPLOAD_TIMEOUT,
     GoogleAuth,
     GoogleClient,
+    created_id,
     parse_rfc3339,
 )
 
@@ -107,36 +108,36 @@ class YouTubeConnector:
                 "YouTube did not open an upload session (no Location header); it will be retried.",
                 retryable=True,
             )
-        uploaded = self._api.call(
+        uploaded = self._api.call_json(
             "PUT",
             location,
             "upload the video",
             content=video.data,
             headers={"Content-Type": video.media_type},
             timeout=UPLOAD_TIMEOUT,
-        ).json()
-        video_id = str(uploaded["id"])
+        )
+        video_id = created_id("YouTube", uploaded, "upload the video")
         return Published(video_id, f"https://www.youtube.com/watch?v={video_id}")
 
     def find(self, idempotency_key: str) -> Published | None:
         _, uploads = self._channel_ids()
-        listed = self._api.call(
+        listed = self._api.call_json(
             "GET",
             "/youtube/v3/playlistItems",
             "list the channel's uploads",
             params={"part": "contentDetails", "playlistId": uploads, "maxResults": str(RECENT_UPLOADS)},
             gone_ok=True,  # a channel that never uploaded has no uploads playlist yet
         )  # fmt: skip
-        items = _json_items(listed.json() if listed.is_success else {})
+        items = _json_items(listed)
         ids = [str(i["contentDetails"]["videoId"]) for i in items if "contentDetails" in i]
         if not ids:
             return None
-        videos = self._api.call(
+        videos = self._api.call_json(
             "GET",
             "/youtube/v3/videos",
             "read the channel's recent videos",
             params={"part": "snippet", "id": ",".join(ids)},
-        ).json()
+        )
         tag = KEY_TAG_PREFIX + idempotency_key
         for video in _json_items(videos):
             if tag in (video.get("snippet", {}).get("tags") or []):
@@ -163,9 +164,9 @@ class YouTubeConnector:
             "textFormat": "plainText",
         }
         for _ in range(COMMENT_PAGES):
-            page = self._api.call(
+            page = self._api.call_json(
                 "GET", "/youtube/v3/commentThreads", "read comments", params=params
-            ).json()
+            )
             threads = _json_items(page)
             for thread in threads:
                 top = thread["snippet"]["topLevelComment"]
@@ -198,23 +199,23 @@ class YouTubeConnector:
 
     def _reply(self, text: str, reply_to: str) -> Published:
         parent = reply_to.removeprefix(COMMENT_PREFIX).split(".", 1)[0]
-        answer = self._api.call(
+        answer = self._api.call_json(
             "POST",
             "/youtube/v3/comments",
             "reply to the comment",
             params={"part": "snippet"},
             json={"snippet": {"parentId": parent, "textOriginal": text}},
-        ).json()
-        return Published(COMMENT_PREFIX + str(answer["id"]), None)
+        )
+        return Published(COMMENT_PREFIX + created_id("YouTube", answer, "reply"), None)
 
     def _channel_ids(self) -> tuple[str, str]:
         if self._channel is None:
-            answer = self._api.call(
+            answer = self._api.call_json(
                 "GET",
                 "/youtube/v3/channels",
                 "read the channel",
                 params={"part": "id,contentDetails", "mine": "true"},
-            ).json()
+            )
             channels = _json_items(answer)
             if not channels:
                 raise ConnectorError(
