@@ -20,7 +20,7 @@ from phigate.publishing.facebook import FacebookConnector
 from phigate.publishing.graph_api import GRAPH_API_VERSION
 from phigate.publishing.invisible_marker import DIGITS, START
 from phigate.publishing.registry import PLATFORMS, connect
-from tests.publishing.local_api import Recorder, serve
+from tests.publishing.local_server import Recorder, serve
 
 PAGE = "104000"
 TOKEN = "page-token"
@@ -89,6 +89,10 @@ def fake_graph(state: dict[str, Any]) -> FastAPI:
         ]
         if any(a not in state["photos"] for a in attached):
             return graph_error(400, 100, "(#100) Invalid media_fbid")
+        if state.get("echo"):  # some validation messages quote the request back
+            return graph_error(
+                400, 100, f"(#100) Param message '{message[:50]}' contains a blocked link."
+            )
         if state.get("answer_without_id"):
             return JSONResponse({})
         post_id = f"{object_id}_{new_id()}"
@@ -293,10 +297,16 @@ def test_errors_are_classified(graph: tuple[str, dict[str, Any], Recorder]) -> N
     for error in (expired, buc, limited, down):
         assert secret_text not in str(error.value) and "Facebook" in str(error.value)
     state["down"] = False
+    state["echo"] = True
+    with pytest.raises(ConnectorError) as echoed:
+        connector(base).publish(secret_text + " at the Elm Street clinic", "key-16")
+    assert not echoed.value.retryable and "blocked link" in str(echoed.value)
+    assert "Jane Roe" not in str(echoed.value)
+    state["echo"] = False
     state["answer_without_id"] = True
     with pytest.raises(ConnectorError) as unknown:
         connector(base).publish(secret_text, "key-15")
-    assert unknown.value.retryable and "without an id" in str(unknown.value)
+    assert unknown.value.retryable and "does not recognize" in str(unknown.value)
     with pytest.raises(ConnectorError) as unreachable:
         connector("http://127.0.0.1:9").publish(secret_text, "key-13")
     assert unreachable.value.retryable

@@ -25,7 +25,7 @@ from tests.publishing.fake_google_oauth import (
     add_token_endpoint,
     bearer_is_current,
 )
-from tests.publishing.local_api import Recorder, serve
+from tests.publishing.local_server import Recorder, serve
 
 ACCOUNT, LOCATION = "1122334455", "9988776655"
 LOCATION_NAME = f"accounts/{ACCOUNT}/locations/{LOCATION}"
@@ -89,6 +89,10 @@ def fake_business_profile(state: dict[str, Any]) -> FastAPI:
         if review_id not in state["reviews"]:
             return google_error(404, "NOT_FOUND", "Requested entity was not found.")
         comment = (await request.json()).get("comment") or ""
+        if "diabetes" in comment:  # a policy refusal that quotes the reply back
+            return google_error(
+                400, "FAILED_PRECONDITION", f"Reply '{comment}' violates the review reply policy."
+            )
         if not comment or len(comment.encode()) > 4096:
             return google_error(400, "INVALID_ARGUMENT", "Request contains an invalid argument.")
         reply = {"comment": comment, "updateTime": "2026-11-23T12:00:00.123456789Z"}
@@ -193,6 +197,9 @@ def test_errors_are_classified(api: tuple[str, dict[str, Any], Recorder]) -> Non
         connector(base, "stale-refresh").publish(secret, "key-4", reply_to="r1")
     assert not revoked_grant.value.retryable and "reconnect the account" in str(revoked_grant.value)
     business = connector(base)
+    with pytest.raises(ConnectorError) as echoed:
+        business.publish(secret, "key-10", reply_to="r1")
+    assert not echoed.value.retryable and "violates the review reply policy" in str(echoed.value)
     with pytest.raises(ConnectorError) as invalid:
         business.publish("x" * 5000, "key-5", reply_to="r1")
     assert not invalid.value.retryable and "invalid argument" in str(invalid.value)
@@ -218,7 +225,7 @@ def test_errors_are_classified(api: tuple[str, dict[str, Any], Recorder]) -> Non
     with pytest.raises(ConnectorError) as down:
         business.delete("r1")
     assert down.value.retryable
-    for error in (revoked_grant, invalid, missing, expired, forbidden, limited, down):
+    for error in (revoked_grant, echoed, invalid, missing, expired, forbidden, limited, down):
         assert "diabetes" not in str(error.value) and "Rude" not in str(error.value)
         assert "Google" in str(error.value)
 

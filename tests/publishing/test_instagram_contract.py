@@ -20,7 +20,7 @@ from phigate.publishing.graph_api import GRAPH_API_VERSION
 from phigate.publishing.instagram import InstagramConnector
 from phigate.publishing.media_urls import media_file_name
 from phigate.publishing.registry import PLATFORMS, connect
-from tests.publishing.local_api import Recorder, serve
+from tests.publishing.local_server import Recorder, serve
 
 IG_USER = "17841400000000001"
 TOKEN = "ig-token"

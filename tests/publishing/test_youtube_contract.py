@@ -25,7 +25,7 @@ from tests.publishing.fake_google_oauth import (
     REFRESH,
     add_token_endpoint,
 )
-from tests.publishing.local_api import Recorder, serve
+from tests.publishing.local_server import Recorder, serve
 
 CHANNEL = "UCclinic0000000000000000"
 VIDEO = MediaItem(b"\x00\x00\x00\x18ftypmp42" + b"\x01" * 64, "video/mp4")

@@ -30,10 +30,10 @@ from phigate.publishing.graph_api import (
     GRAPH_BASE_URL,
     UPLOAD_TIMEOUT,
     GraphClient,
-    created_id,
     parse_graph_time,
 )
 from phigate.publishing.invisible_marker import carries, with_marker
+from phigate.publishing.platform_http import understood_answers
 
 GRAPH_VIDEO_BASE_URL = "https://graph-video.facebook.com"  # where the docs send video uploads
 RECENT_POSTS = 50  # how far back `find` looks: well beyond a retry's reach
@@ -55,6 +55,7 @@ class FacebookConnector:
         self._graph = GraphClient("Facebook", page_access_token, base_url)
         self._video_graph = GraphClient("Facebook", page_access_token, video_base_url)
 
+    @understood_answers("Facebook")
     def publish(
         self,
         text: str,
@@ -69,9 +70,13 @@ class FacebookConnector:
                     retryable=False,
                 )
             answer = self._graph.call(
-                "POST", f"/{reply_to}/comments", "reply to the comment", data={"message": text}
+                "POST",
+                f"/{reply_to}/comments",
+                "reply to the comment",
+                data={"message": text},
+                hidden=(text,),
             )
-            return Published(created_id("Facebook", answer, "reply"), None)
+            return Published(str(answer["id"]), None)
         message = with_marker(text, idempotency_key)
         videos = [m for m in media if m.media_type.startswith("video/")]
         if videos:
@@ -81,14 +86,18 @@ class FacebookConnector:
                     "split the post or remove the extra media.",
                     retryable=False,
                 )
-            return self._publish_video(message, videos[0])
+            return self._publish_video(message, videos[0], text)
         data = {"message": message, "published": "true"}
         for index, item in enumerate(media):
             data[f"attached_media[{index}]"] = json.dumps({"media_fbid": self._upload_photo(item)})
-        answer = self._graph.call("POST", f"/{self._page_id}/feed", "publish", data=data)
-        post_id = created_id("Facebook", answer, "publish")
+        hidden = (text, *(item.alt_text for item in media))
+        answer = self._graph.call(
+            "POST", f"/{self._page_id}/feed", "publish", data=data, hidden=hidden
+        )
+        post_id = str(answer["id"])
         return Published(post_id, f"https://www.facebook.com/{post_id}")
 
+    @understood_answers("Facebook")
     def find(self, idempotency_key: str) -> Published | None:
         answer = self._graph.call(
             "GET",
@@ -101,9 +110,11 @@ class FacebookConnector:
                 return Published(str(post["id"]), post.get("permalink_url"))
         return None
 
+    @understood_answers("Facebook")
     def delete(self, platform_id: str) -> None:
         self._graph.call("DELETE", f"/{platform_id}", "delete the post", gone_ok=True)
 
+    @understood_answers("Facebook")
     def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
         comments = (
             f"comments.filter(stream).order(reverse_chronological).limit(100){{{COMMENT_FIELDS}}}"
@@ -145,10 +156,11 @@ class FacebookConnector:
             },
             files={"source": ("photo", item.data, item.media_type)},
             timeout=UPLOAD_TIMEOUT,
+            hidden=(item.alt_text,),
         )
-        return created_id("Facebook", answer, "upload a photo")
+        return str(answer["id"])
 
-    def _publish_video(self, description: str, item: MediaItem) -> Published:
+    def _publish_video(self, description: str, item: MediaItem, text: str) -> Published:
         answer = self._video_graph.call(
             "POST",
             f"/{self._page_id}/videos",
@@ -156,6 +168,7 @@ class FacebookConnector:
             data={"description": description, "published": "true"},
             files={"source": ("video", item.data, item.media_type)},
             timeout=UPLOAD_TIMEOUT,
+            hidden=(text, item.alt_text),
         )
-        video_id = created_id("Facebook", answer, "publish the video")
+        video_id = str(answer["id"])
         return Published(video_id, f"https://www.facebook.com/{self._page_id}/videos/{video_id}")

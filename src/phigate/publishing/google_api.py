@@ -10,12 +10,13 @@ https://developers.google.com/youtube/v3/docs/errors: {"error": {"code", "messag
 "errors": [{"domain", "reason", "message"}]}}. `quotaExceeded` means the project's daily quota is
 spent: it resets at midnight Pacific time
 (https://developers.google.com/youtube/v3/getting-started#quota), so the retry waits until then.
+The platform's own message is shown without any stretch of the post's words (platform_http.redact).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,19 +24,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 
 from phigate.publishing.connectors import ConnectorError
+from phigate.publishing.platform_http import (
+    DEFAULT_RATE_LIMIT_WAIT,
+    TIMEOUT,
+    json_body,
+    redact,
+    retry_after_header,
+    unreachable,
+)
 
 GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-UPLOAD_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+UPLOAD_TIMEOUT = httpx.Timeout(600.0, connect=10.0)  # a whole video in one PUT
 RATE_LIMIT_REASONS = frozenset(
     {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"}
 )
 DAILY_QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 AUTH_REASONS = frozenset({"authError", "invalidCredentials", "UNAUTHENTICATED"})
 PERMISSION_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"})
-DEFAULT_RATE_LIMIT_WAIT = 60.0
 TOKEN_MARGIN_S = 60.0  # renew a little before Google's expiry, not after a refusal
-MAX_PLATFORM_MESSAGE = 300
 
 
 class GoogleAuth:
@@ -73,13 +79,10 @@ class GoogleAuth:
         try:
             response = httpx.post(self._token_url, data=self._form, timeout=TIMEOUT)
         except httpx.TransportError as error:
-            raise ConnectorError(
-                f"Google's sign-in service could not be reached for {platform_title} "
-                f"({type(error).__name__}); it will be retried.",
-                retryable=True,
+            raise unreachable(
+                f"Google's sign-in service (for {platform_title})", "sign in", error
             ) from None
-        body = _json(response)
-        body = body if isinstance(body, dict) else {}
+        body = json_body(response)
         if response.is_success and body.get("access_token"):
             return str(body["access_token"]), float(body.get("expires_in") or 3600)
         if response.status_code >= 500 or response.status_code == 429:
@@ -121,10 +124,12 @@ class GoogleClient:
         headers: dict[str, str] | None = None,
         timeout: httpx.Timeout = TIMEOUT,
         gone_ok: bool = False,
+        hidden: Sequence[str] = (),
     ) -> httpx.Response:
         """The successful response, or a ConnectorError that says what went wrong in plain words.
 
-        With `gone_ok`, a 404 (already deleted) counts as success."""
+        With `gone_ok`, a 404 (already deleted) counts as success. `hidden` are the texts sent
+        (post, reply) that must not reappear in an error."""
         for attempt in (1, 2):
             sent = {**(headers or {}), "Authorization": f"Bearer {self._auth.token(self.platform_title)}"}  # fmt: skip
             try:
@@ -132,41 +137,25 @@ class GoogleClient:
                     method, url, params=params, json=json, content=content, headers=sent, timeout=timeout
                 )  # fmt: skip
             except httpx.TransportError as error:
-                raise ConnectorError(
-                    f"{self.platform_title} could not be reached to {doing} "
-                    f"({type(error).__name__}); it will be retried.",
-                    retryable=True,
-                ) from None
+                raise unreachable(self.platform_title, doing, error) from None
             if response.status_code == 401 and attempt == 1:
                 self._auth.forget()  # the access token expired early or was revoked: renew once
                 continue
             break
         if response.is_success or (gone_ok and response.status_code == 404):
             return response
-        raise google_error(self.platform_title, doing, response)
+        raise google_error(self.platform_title, doing, response, hidden)
 
     def call_json(self, method: str, url: str, doing: str, **options: Any) -> dict[str, Any]:
         """Like `call`, for the JSON object answered; an empty dict for no body or a 404 gone_ok."""
         response = self.call(method, url, doing, **options)
-        body = _json(response) if response.is_success else None
-        return body if isinstance(body, dict) else {}
+        return json_body(response) if response.is_success else {}
 
 
-def created_id(platform_title: str, answer: dict[str, Any], doing: str) -> str:
-    """The id of what the platform just created. Without one the outcome is unknown: retrying is
-    safe, because the next attempt looks for the post before publishing again."""
-    value = answer.get("id")
-    if isinstance(value, str | int) and str(value):
-        return str(value)
-    raise ConnectorError(
-        f"{platform_title} answered without an id when asked to {doing}; it will be retried.",
-        retryable=True,
-    )
-
-
-def google_error(platform_title: str, doing: str, response: httpx.Response) -> ConnectorError:
-    body = _json(response)
-    error = body.get("error") if isinstance(body, dict) else None
+def google_error(
+    platform_title: str, doing: str, response: httpx.Response, hidden: Sequence[str] = ()
+) -> ConnectorError:
+    error = json_body(response).get("error")
     error = error if isinstance(error, dict) else {}
     details = error.get("errors")
     details = details if isinstance(details, list) else []
@@ -207,15 +196,14 @@ def google_error(platform_title: str, doing: str, response: httpx.Response) -> C
             retryable=True,
             retry_after=retry_after(response),
         )
-    message = str(error.get("message") or "no reason given")[:MAX_PLATFORM_MESSAGE]
+    message = redact(str(error.get("message") or "no reason given"), hidden)
     return ConnectorError(
         f"{platform_title} refused to {doing}: {message} ({reference}).", retryable=False
     )
 
 
 def retry_after(response: httpx.Response) -> float | None:
-    header = (response.headers.get("Retry-After") or "").strip()
-    return max(1.0, float(header)) if header.isdigit() else None
+    return retry_after_header(response.headers.get("Retry-After"))
 
 
 def seconds_until_pacific_midnight(now: datetime) -> float:
@@ -235,10 +223,3 @@ def parse_rfc3339(value: str) -> datetime:
         digits = "".join(c for c in rest if c.isdigit())
         value = f"{head}.{digits[:6]}{rest[len(digits) :]}"
     return datetime.fromisoformat(value)
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None

@@ -22,6 +22,7 @@ from typing import Any
 from phigate.engagement.inbox import Inbound, InboundKind
 from phigate.publishing.connectors import ConnectorError, MediaItem, Published
 from phigate.publishing.google_api import GoogleAuth, GoogleClient, parse_rfc3339
+from phigate.publishing.platform_http import understood_answers
 
 BUSINESS_PROFILE_BASE_URL = "https://mybusiness.googleapis.com"
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
@@ -42,6 +43,7 @@ class GoogleBusinessConnector:
         self._api = GoogleClient("Google Business Profile", auth, base_url)
         self._location = f"accounts/{account_id}/locations/{location_id}"
 
+    @understood_answers("Google Business Profile")
     def publish(
         self,
         text: str,
@@ -61,12 +63,20 @@ class GoogleBusinessConnector:
                 retryable=False,
             )
         review = self._review_name(reply_to)
-        self._api.call("PUT", f"/v4/{review}/reply", "answer the review", json={"comment": text})
+        self._api.call(
+            "PUT",
+            f"/v4/{review}/reply",
+            "answer the review",
+            json={"comment": text},
+            hidden=(text,),
+        )
         return Published(review, None)
 
+    @understood_answers("Google Business Profile")
     def find(self, idempotency_key: str) -> Published | None:
         return None
 
+    @understood_answers("Google Business Profile")
     def delete(self, platform_id: str) -> None:
         self._api.call(
             "DELETE",
@@ -75,6 +85,7 @@ class GoogleBusinessConnector:
             gone_ok=True,
         )
 
+    @understood_answers("Google Business Profile")
     def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
         found: list[Inbound] = []
         params = {"pageSize": str(PAGE_SIZE), "orderBy": "updateTime desc"}

@@ -9,29 +9,37 @@ else (100 is an invalid parameter) is a request the platform will not accept as 
 A throttled caller learns when to come back from the X-Business-Use-Case-Usage header's
 `estimated_time_to_regain_access`, in minutes
 (https://developers.facebook.com/docs/graph-api/overview/rate-limiting/).
+
+The platform's own message is shown without any stretch of the post's words (platform_http.redact).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import httpx
 
 from phigate.publishing.connectors import ConnectorError
+from phigate.publishing.platform_http import (
+    DEFAULT_RATE_LIMIT_WAIT,
+    TIMEOUT,
+    json_body,
+    redact,
+    retry_after_header,
+    unreachable,
+)
 
 GRAPH_API_VERSION = "v24.0"  # https://developers.facebook.com/docs/graph-api/changelog/versions/
 GRAPH_BASE_URL = "https://graph.facebook.com"
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=10.0)  # a video takes longer than a text
+UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=10.0)  # a whole video in one request
 
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 EXPIRED_TOKEN_CODES = frozenset({102, 190})
 TEMPORARY_CODES = frozenset({1, 2})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
-DEFAULT_RATE_LIMIT_WAIT = 60.0
-MAX_PLATFORM_MESSAGE = 300
 
 
 class GraphClient:
@@ -57,42 +65,29 @@ class GraphClient:
         files: dict[str, tuple[str, bytes, str]] | None = None,
         timeout: httpx.Timeout = TIMEOUT,
         gone_ok: bool = False,
+        hidden: Sequence[str] = (),
     ) -> dict[str, Any]:
         """The JSON answer, or a ConnectorError that says what went wrong in plain words.
 
         With `gone_ok`, an object that does not exist (already deleted) answers an empty dict.
+        `hidden` are the texts sent (post, alt texts) that must not reappear in an error.
         """
         try:
             response = self._http.request(
                 method, path, params=params, data=data, files=files, timeout=timeout
             )
         except httpx.TransportError as error:
-            raise ConnectorError(
-                f"{self.platform_title} could not be reached to {doing} "
-                f"({type(error).__name__}); it will be retried.",
-                retryable=True,
-            ) from None
+            raise unreachable(self.platform_title, doing, error) from None
         if response.is_success:
-            body = _json(response)
-            return body if isinstance(body, dict) else {}
+            return json_body(response)
         if gone_ok and _is_gone(response):
             return {}
-        raise graph_error(self.platform_title, doing, response)
+        raise graph_error(self.platform_title, doing, response, hidden)
 
 
-def created_id(platform_title: str, answer: dict[str, Any], doing: str) -> str:
-    """The id of what the platform just created. Without one the outcome is unknown: retrying is
-    safe, because the next attempt looks for the post before publishing again."""
-    value = answer.get("id")
-    if isinstance(value, str | int) and str(value):
-        return str(value)
-    raise ConnectorError(
-        f"{platform_title} answered without an id when asked to {doing}; it will be retried.",
-        retryable=True,
-    )
-
-
-def graph_error(platform_title: str, doing: str, response: httpx.Response) -> ConnectorError:
+def graph_error(
+    platform_title: str, doing: str, response: httpx.Response, hidden: Sequence[str] = ()
+) -> ConnectorError:
     error = _error_object(response)
     code = _int(error.get("code"))
     subcode = _int(error.get("error_subcode"))
@@ -124,7 +119,7 @@ def graph_error(platform_title: str, doing: str, response: httpx.Response) -> Co
             retryable=True,
             retry_after=retry_after(response),
         )
-    message = str(error.get("message") or "no reason given")[:MAX_PLATFORM_MESSAGE]
+    message = redact(str(error.get("message") or "no reason given"), hidden)
     return ConnectorError(
         f"{platform_title} refused to {doing}: {message} ({reference}).", retryable=False
     )
@@ -141,9 +136,9 @@ def _is_gone(response: httpx.Response) -> bool:
 
 def retry_after(response: httpx.Response) -> float | None:
     """Seconds to wait, from Retry-After or the business-use-case usage header (minutes)."""
-    header = response.headers.get("Retry-After")
-    if header and header.strip().isdigit():
-        return max(1.0, float(header))
+    header = retry_after_header(response.headers.get("Retry-After"))
+    if header is not None:
+        return header
     usage = response.headers.get("X-Business-Use-Case-Usage")
     if not usage:
         return None
@@ -168,16 +163,8 @@ def parse_graph_time(value: str) -> datetime:
 
 
 def _error_object(response: httpx.Response) -> dict[str, Any]:
-    body = _json(response)
-    error = body.get("error") if isinstance(body, dict) else None
+    error = json_body(response).get("error")
     return error if isinstance(error, dict) else {}
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 def _int(value: Any) -> int | None:

@@ -34,11 +34,11 @@ from phigate.publishing.connectors import ConnectorError, MediaItem, Published
 from phigate.publishing.graph_api import (
     GRAPH_BASE_URL,
     GraphClient,
-    created_id,
     parse_graph_time,
 )
 from phigate.publishing.invisible_marker import carries, with_marker
 from phigate.publishing.media_urls import public_media_url
+from phigate.publishing.platform_http import understood_answers
 
 COMMENT_PREFIX = "comment:"  # a reply's platform id, told apart from a post's when deleting
 MAX_CAROUSEL_ITEMS = 10
@@ -66,6 +66,7 @@ class InstagramConnector:
         self._graph = GraphClient("Instagram", access_token, base_url)
         self._sleep = sleep
 
+    @understood_answers("Instagram")
     def publish(
         self,
         text: str,
@@ -79,8 +80,9 @@ class InstagramConnector:
                 f"/{reply_to.removeprefix(COMMENT_PREFIX)}/replies",
                 "reply to the comment",
                 data={"message": text},
+                hidden=(text,),
             )
-            return Published(COMMENT_PREFIX + created_id("Instagram", answer, "reply"), None)
+            return Published(COMMENT_PREFIX + str(answer["id"]), None)
         if not media:
             raise ConnectorError(
                 "Instagram needs a photo or a video in every post; add one, "
@@ -105,9 +107,10 @@ class InstagramConnector:
         answer = self._graph.call(
             "POST", f"/{self._user}/media_publish", "publish", data={"creation_id": container}
         )
-        media_id = created_id("Instagram", answer, "publish")
+        media_id = str(answer["id"])
         return Published(media_id, self._permalink(media_id))
 
+    @understood_answers("Instagram")
     def find(self, idempotency_key: str) -> Published | None:
         answer = self._graph.call(
             "GET",
@@ -120,6 +123,7 @@ class InstagramConnector:
                 return Published(str(item["id"]), item.get("permalink"))
         return None
 
+    @understood_answers("Instagram")
     def delete(self, platform_id: str) -> None:
         if platform_id.startswith(COMMENT_PREFIX):
             self._graph.call(
@@ -135,6 +139,7 @@ class InstagramConnector:
             retryable=False,
         )
 
+    @understood_answers("Instagram")
     def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
         recent = self._graph.call(
             "GET",
@@ -179,8 +184,11 @@ class InstagramConnector:
         return self._create({"image_url": url, **alt, **extra})
 
     def _create(self, data: dict[str, str]) -> str:
-        answer = self._graph.call("POST", f"/{self._user}/media", "prepare the post", data=data)
-        return created_id("Instagram", answer, "prepare the post")
+        hidden = (data.get("caption", ""), data.get("alt_text", ""))  # never echoed in an error
+        answer = self._graph.call(
+            "POST", f"/{self._user}/media", "prepare the post", data=data, hidden=hidden
+        )
+        return str(answer["id"])
 
     def _wait_until_ready(self, container: str) -> None:
         for _ in range(PROCESSING_CHECKS):

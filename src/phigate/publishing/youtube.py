@@ -33,9 +33,9 @@ from phigate.publishing.google_api import (
     UPLOAD_TIMEOUT,
     GoogleAuth,
     GoogleClient,
-    created_id,
     parse_rfc3339,
 )
+from phigate.publishing.platform_http import understood_answers
 
 YOUTUBE_BASE_URL = "https://www.googleapis.com"
 TITLE_LIMIT = 100
@@ -55,6 +55,7 @@ class YouTubeConnector:
         self._privacy_status = privacy_status
         self._channel: tuple[str, str] | None = None  # (channel id, uploads playlist id)
 
+    @understood_answers("YouTube")
     def publish(
         self,
         text: str,
@@ -97,6 +98,7 @@ class YouTubeConnector:
             "start the video upload",
             params={"uploadType": "resumable", "part": "snippet,status"},
             json=metadata,
+            hidden=(text,),
             headers={
                 "X-Upload-Content-Length": str(len(video.data)),
                 "X-Upload-Content-Type": video.media_type,
@@ -116,9 +118,10 @@ class YouTubeConnector:
             headers={"Content-Type": video.media_type},
             timeout=UPLOAD_TIMEOUT,
         )
-        video_id = created_id("YouTube", uploaded, "upload the video")
+        video_id = str(uploaded["id"])
         return Published(video_id, f"https://www.youtube.com/watch?v={video_id}")
 
+    @understood_answers("YouTube")
     def find(self, idempotency_key: str) -> Published | None:
         _, uploads = self._channel_ids()
         listed = self._api.call_json(
@@ -144,6 +147,7 @@ class YouTubeConnector:
                 return Published(str(video["id"]), f"https://www.youtube.com/watch?v={video['id']}")
         return None
 
+    @understood_answers("YouTube")
     def delete(self, platform_id: str) -> None:
         if platform_id.startswith(COMMENT_PREFIX):
             comment_id = platform_id.removeprefix(COMMENT_PREFIX)
@@ -153,6 +157,7 @@ class YouTubeConnector:
         self._api.call("DELETE", "/youtube/v3/videos", "delete the video",
                        params={"id": platform_id}, gone_ok=True)  # fmt: skip
 
+    @understood_answers("YouTube")
     def fetch_inbound(self, since: datetime | None) -> list[Inbound]:
         channel_id, _ = self._channel_ids()
         found: list[Inbound] = []
@@ -205,8 +210,9 @@ class YouTubeConnector:
             "reply to the comment",
             params={"part": "snippet"},
             json={"snippet": {"parentId": parent, "textOriginal": text}},
+            hidden=(text,),
         )
-        return Published(COMMENT_PREFIX + created_id("YouTube", answer, "reply"), None)
+        return Published(COMMENT_PREFIX + str(answer["id"]), None)
 
     def _channel_ids(self) -> tuple[str, str]:
         if self._channel is None:
