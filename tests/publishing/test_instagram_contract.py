@@ -91,7 +91,9 @@ def fake_instagram(state: dict[str, Any]) -> FastAPI:
         if form.get("media_type") == "CAROUSEL":
             children = form["children"].split(",")
             if not all(
-                c in state["containers"] and state["containers"][c]["carousel_item"]
+                c in state["containers"]
+                and state["containers"][c]["carousel_item"]
+                and state["containers"][c]["checks_left"] <= 0  # processed before use
                 for c in children
             ):
                 return graph_error(400, 100, "(#100) The children are invalid")
@@ -256,6 +258,7 @@ def test_several_items_make_a_carousel_and_a_video_a_reel(
     graph: tuple[str, dict[str, Any], Recorder],
 ) -> None:
     base, state, _ = graph
+    state["processing_checks"] = 2
     video = MediaItem(b"\x00\x00\x00\x18ftypmp42video", "video/mp4")
     serve_media(state, PHOTO, video)
     instagram = connector(base)

@@ -43,8 +43,9 @@ PERMISSION_CODES = frozenset({10, *range(200, 300)})
 
 
 class GraphClient:
-    """One Graph API host for one access token. The token goes in the Authorization header, never
-    in a URL, so it cannot end up in an access log or an HTTP client's debug output."""
+    """One Graph API host for one access token. The token goes in the Authorization header as an
+    OAuth 2.0 bearer token (RFC 6750 section 2.1; Meta's Cloud API reference sends it so to the same
+    graph.facebook.com), never in a URL, so it cannot end up in an access log or debug output."""
 
     def __init__(self, platform_title: str, access_token: str, base_url: str) -> None:
         self.platform_title = platform_title

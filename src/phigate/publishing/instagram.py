@@ -100,6 +100,8 @@ class InstagramConnector:
             container = self._container(media[0], {"caption": caption})
         else:
             children = [self._container(item, {"is_carousel_item": "true"}) for item in media]
+            for child in children:  # a carousel is made only of processed items
+                self._wait_until_ready(child)
             container = self._create(
                 {"media_type": "CAROUSEL", "children": ",".join(children), "caption": caption}
             )
