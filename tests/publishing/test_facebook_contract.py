@@ -144,6 +144,14 @@ def fake_graph(state: dict[str, Any]) -> FastAPI:
         data = [{"id": p["id"], **({"comments": {"data": p["comments"]}} if p["comments"] else {})} for p in state["posts"]]  # fmt: skip
         return JSONResponse({"data": data})
 
+    @app.get(V + "/{object_id}/tagged")
+    async def tagged(object_id: str, request: Request) -> JSONResponse:
+        if (refused := refusal(request)) is not None:
+            return refused
+        return JSONResponse(
+            {"data": state["tagged"], "paging": {"cursors": {"before": "b", "after": "a"}}}
+        )
+
     @app.post(V + "/{comment_id}/comments")
     async def reply(comment_id: str, request: Request) -> JSONResponse:
         if (refused := refusal(request)) is not None:
@@ -172,7 +180,7 @@ def fake_graph(state: dict[str, Any]) -> FastAPI:
 
 @pytest.fixture
 def graph() -> Iterator[tuple[str, dict[str, Any], Recorder]]:
-    state: dict[str, Any] = {"posts": [], "photos": {}, "videos": {}, "next": 9000}
+    state: dict[str, Any] = {"posts": [], "photos": {}, "videos": {}, "tagged": [], "next": 9000}
     recorder = Recorder()
     app = fake_graph(state)
     recorder.install(app)
@@ -260,13 +268,21 @@ def test_comments_are_fetched_and_answered(graph: tuple[str, dict[str, Any], Rec
     assert inbound[0].received_at == datetime(2026, 11, 23, 10, tzinfo=UTC)
     assert all(i.platform == "facebook" for i in inbound)
     assert len(facebook.fetch_inbound(None)) == 3
+    state["tagged"] = [{"id": "77_1", "message": "Thanks @Cedar Ridge Clinic for the care!", "created_time": "2026-11-22T09:00:00+0000", "from": {"id": "77", "name": "Lee Ortiz"}}]  # fmt: skip
+    mention = facebook.fetch_inbound(datetime(2026, 11, 20, tzinfo=UTC))[-1]
+    assert (mention.kind, mention.author, mention.external_id) == (
+        InboundKind.MENTION,
+        "Lee Ortiz",
+        "77_1",
+    )
+    assert "created_time" in recorder.to("GET", f"{V}/{PAGE}/tagged")[0].query["fields"]
     fields = recorder.to("GET", f"{V}/{PAGE}/feed")[0].query["fields"]
     assert "comments" in fields and "created_time" in fields and "from" in fields
     reply = facebook.publish("Yes, the lot behind the clinic is free.", "key-8", reply_to="9001_1")
     sent = recorder.to("POST", f"{V}/9001_1/comments")[0]
     assert b"lot+behind" in sent.body
     assert any(c["id"] == reply.platform_id for c in state["posts"][0]["comments"])
-    assert len(facebook.fetch_inbound(None)) == 3  # the Page's own reply is not inbound
+    assert len(facebook.fetch_inbound(None)) == 4  # the Page's own reply is not inbound
     facebook.delete(post.platform_id)
 
 

@@ -11,7 +11,9 @@
 - Reply to a comment: POST /{comment-id}/comments
   (https://developers.facebook.com/docs/graph-api/reference/object/comments/).
 - Delete: DELETE /{post-id}, which also removes a comment or a video by its id.
-- Comments: GET /{page-id}/feed?fields=comments{...} on the Page's recent posts.
+- Comments: GET /{page-id}/feed?fields=comments{...} on the Page's recent posts; mentions: posts
+  that tag the Page, GET /{page-id}/tagged
+  (https://developers.facebook.com/docs/graph-api/reference/page/tagged/), answered with a comment.
 
 The Graph API has no idempotency header and keeps no custom fields on a post, so the key travels as
 an invisible marker after the message (see invisible_marker); `find` looks for it among the Page's
@@ -143,6 +145,25 @@ class FacebookConnector:
                         str(comment["id"]),
                     )
                 )
+        return found + self._mentions(since)
+
+    def _mentions(self, since: datetime | None) -> list[Inbound]:
+        answer = self._graph.call(
+            "GET",
+            f"/{self._page_id}/tagged",
+            "read posts that mention the Page",
+            params={"fields": "id,message,created_time,from{id,name}", "limit": str(COMMENTED_POSTS)},
+        )  # fmt: skip
+        found: list[Inbound] = []
+        for post in answer.get("data", []):
+            received = parse_graph_time(post["created_time"])
+            if since is not None and received <= since:
+                continue
+            author = post.get("from") or {}
+            found.append(
+                Inbound(self.platform, InboundKind.MENTION, str(author.get("name") or "a Facebook user"),
+                        str(post.get("message") or ""), received, str(post["id"]))
+            )  # fmt: skip
         return found
 
     def _upload_photo(self, item: MediaItem) -> str:

@@ -187,7 +187,7 @@ PLATFORMS: dict[str, Platform] = {
             "Facebook Page",
             (
                 CredentialField("page_id", "the Page's numeric id (Page > About > Page transparency, or Graph API Explorer: me/accounts)"),
-                CredentialField("page_access_token", "a long-lived Page access token with pages_manage_posts, pages_read_engagement and pages_manage_engagement", secret=True),
+                CredentialField("page_access_token", "a long-lived Page access token with pages_manage_posts, pages_read_engagement, pages_manage_engagement and pages_read_user_content", secret=True),
                 CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
             ),
             _facebook,
