@@ -18,6 +18,7 @@ deleted with DELETE /{ig-comment-id}.
 
 Comments: GET /{ig-media-id}/comments on the account's recent media; replies: POST
 /{ig-comment-id}/replies (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment/replies/).
+Caption @mentions of the account reach apps only through webhooks, so they are not fetched here.
 
 The caption carries the idempotency key as an invisible marker (see invisible_marker); `find`
 looks for it among the account's recent media (GET /{ig-user-id}/media).
