@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
@@ -61,3 +61,16 @@ class Seen:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+@dataclass
+class Recorder:
+    """The requests one stand-in server received, with a filter by method and path."""
+
+    requests: list[Seen] = field(default_factory=list)
+
+    def install(self, app: FastAPI) -> None:
+        record_requests(app, self.requests)
+
+    def to(self, method: str, path: str) -> list[Seen]:
+        return [r for r in self.requests if r.method == method and r.path == path]

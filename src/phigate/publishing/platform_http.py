@@ -1,5 +1,6 @@
-"""What the HTTP connectors (X, LinkedIn, Pinterest) share: a client with timeouts, and the reading
-of a platform's failure as a ConnectorError in plain words.
+"""What the HTTP connectors (X, LinkedIn, Pinterest, Facebook, Instagram, YouTube, Google Business
+Profile) share: a client with timeouts, and the reading of a platform's failure as a ConnectorError
+in plain words.
 
 PHI discipline: a platform's own error message is shown to staff, but some platforms echo the
 request back in it ("text '...' is too long"), so any stretch of it that also occurs in the post's

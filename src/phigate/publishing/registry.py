@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phigate.publishing.connectors import Connector, ConnectorError
+
+if TYPE_CHECKING:
+    from phigate.publishing.google_api import GoogleAuth
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,65 @@ def _export(credentials: dict[str, Any]) -> Connector:
     )
 
 
+def _facebook(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.facebook import GRAPH_VIDEO_BASE_URL, FacebookConnector
+    from phigate.publishing.graph_api import GRAPH_BASE_URL
+
+    base = credentials.get("graph_base_url") or GRAPH_BASE_URL
+    # A stand-in Graph server (a test, a proxy) takes the video uploads too.
+    video = credentials.get("graph_video_base_url") or (
+        GRAPH_VIDEO_BASE_URL if base == GRAPH_BASE_URL else base
+    )
+    return FacebookConnector(credentials["page_id"], credentials["page_access_token"], base, video)
+
+
+def _instagram(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.graph_api import GRAPH_BASE_URL
+    from phigate.publishing.instagram import InstagramConnector
+
+    return InstagramConnector(
+        credentials["ig_user_id"],
+        credentials["access_token"],
+        credentials["media_base_url"],
+        credentials.get("graph_base_url") or GRAPH_BASE_URL,
+    )
+
+
+def _google_auth(credentials: dict[str, Any]) -> GoogleAuth:
+    from phigate.publishing.google_api import GOOGLE_TOKEN_URL, GoogleAuth
+
+    return GoogleAuth(
+        credentials["client_id"],
+        credentials["client_secret"],
+        credentials["refresh_token"],
+        credentials.get("token_url") or GOOGLE_TOKEN_URL,
+    )
+
+
+def _youtube(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.youtube import YOUTUBE_BASE_URL, YouTubeConnector
+
+    return YouTubeConnector(
+        _google_auth(credentials),
+        credentials.get("api_base_url") or YOUTUBE_BASE_URL,
+        credentials.get("privacy_status") or "public",
+    )
+
+
+def _google_business(credentials: dict[str, Any]) -> Connector:
+    from phigate.publishing.google_business import (
+        BUSINESS_PROFILE_BASE_URL,
+        GoogleBusinessConnector,
+    )
+
+    return GoogleBusinessConnector(
+        _google_auth(credentials),
+        credentials["account_id"],
+        credentials["location_id"],
+        credentials.get("api_base_url") or BUSINESS_PROFILE_BASE_URL,
+    )
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -145,6 +207,54 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("timezone", "the time zone Hootsuite's uploader uses, e.g. America/Chicago", default="UTC"),
             ),
             _export,
+        ),
+        Platform(
+            "facebook",
+            "Facebook Page",
+            (
+                CredentialField("page_id", "the Page's numeric id (Page > About > Page transparency, or Graph API Explorer: me/accounts)"),
+                CredentialField("page_access_token", "a long-lived Page access token with pages_manage_posts, pages_read_engagement, pages_manage_engagement and pages_read_user_content", secret=True),
+                CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
+            ),
+            _facebook,
+        ),
+        Platform(
+            "instagram",
+            "Instagram (business or creator account)",
+            (
+                CredentialField("ig_user_id", "the Instagram account's id (Graph API Explorer: {page-id}?fields=instagram_business_account)"),
+                CredentialField("access_token", "a long-lived access token with instagram_basic, instagram_content_publish and instagram_manage_comments", secret=True),
+                CredentialField("media_base_url", "the public https address where phigate serves approved media; Instagram downloads photos and videos from it"),
+                CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
+            ),
+            _instagram,
+        ),
+        Platform(
+            "youtube",
+            "YouTube",
+            (
+                CredentialField("client_id", "the OAuth client id of the organization's Google Cloud project (YouTube Data API v3 enabled)"),
+                CredentialField("client_secret", "that OAuth client's secret", secret=True),
+                CredentialField("refresh_token", "a refresh token the channel owner granted with scope https://www.googleapis.com/auth/youtube.force-ssl", secret=True),
+                CredentialField("privacy_status", "public, unlisted or private for new videos", default="public"),
+                CredentialField("token_url", "Google's OAuth token endpoint", default="https://oauth2.googleapis.com/token"),
+                CredentialField("api_base_url", "the YouTube Data API host", default="https://www.googleapis.com"),
+            ),
+            _youtube,
+        ),
+        Platform(
+            "google_business",
+            "Google Business Profile (review replies)",
+            (
+                CredentialField("client_id", "the OAuth client id of the organization's Google Cloud project (Business Profile APIs approved)"),
+                CredentialField("client_secret", "that OAuth client's secret", secret=True),
+                CredentialField("refresh_token", "a refresh token a manager of the profile granted with scope https://www.googleapis.com/auth/business.manage", secret=True),
+                CredentialField("account_id", "the Business Profile account's numeric id (accounts/{id})"),
+                CredentialField("location_id", "the location's numeric id (locations/{id})"),
+                CredentialField("token_url", "Google's OAuth token endpoint", default="https://oauth2.googleapis.com/token"),
+                CredentialField("api_base_url", "the My Business API host", default="https://mybusiness.googleapis.com"),
+            ),
+            _google_business,
         ),
     )
 }  # fmt: skip
