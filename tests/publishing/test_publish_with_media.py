@@ -66,6 +66,17 @@ def test_media_are_published_with_the_post(org: dict[str, Any]) -> None:
     assert text == "Flu shots are free this Saturday!"
     assert [m.data for m in media] == [first, second]
     assert [m.media_type for m in media] == ["image/png", "image/png"]
+    service.session.expire_all()  # released: Instagram may now fetch them from /published-media/
+    assert all(
+        a.id and _released(service, a.id) for a in service.attachments(service.post(post.id))
+    )
+
+
+def _released(service: Any, media_id: str) -> bool:
+    from phigate.storage.models import MediaRow
+
+    row = service.session.get(MediaRow, media_id)
+    return row is not None and row.released_at is not None
 
 
 def test_an_unscanned_photo_keeps_the_post_from_going_out(org: dict[str, Any]) -> None:

@@ -206,6 +206,9 @@ class MediaRow(Base):
     verdict: Mapped[str | None] = mapped_column(String(10), nullable=True)  # allow, review, block
     finding_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     scan_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Set when a publisher first sends the file out: platforms that download media by URL
+    # (Instagram) may then fetch it from /published-media/ for a limited time.
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class CredentialRow(Base):

@@ -62,7 +62,16 @@ ROUTE_SCOPES: dict[str, str] = {
     "api_schedule_post": "write",
 }
 PUBLIC_ROUTES = frozenset(
-    {"login_page", "login", "logout", "static", "health", "sso_start", "sso_callback"}
+    {
+        "login_page",
+        "login",
+        "logout",
+        "static",
+        "health",
+        "sso_start",
+        "sso_callback",
+        "published_media",
+    }
 )
 
 

@@ -7,6 +7,8 @@ browser's or a proxy's cache.
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
@@ -15,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from phigate.compliance.attachments import Attachment
 from phigate.compliance.people import Role
 from phigate.media.loading import MediaLimits
-from phigate.service import ComplianceService, OperationError
+from phigate.service import ComplianceService, OperationError, _aware
 from phigate.storage.models import MediaRow
 from phigate.web.app import AppState, Me, Service, _visible_post
 from phigate.web.security import check_csrf
@@ -123,6 +125,19 @@ def router() -> APIRouter:
             media_type=media_type,
             headers={"Content-Disposition": "inline"},  # no-store comes with every response
         )
+
+    @pages.get("/published-media/{file_name}", name="published_media")
+    def published_media(svc: Service, file_name: str) -> Response:
+        """Public, for platforms that download media by URL (Instagram's Graph API): only a file
+        a publisher has released, only for a limited time, only at its SHA-256, which cannot be
+        guessed without the file itself."""
+        media_id = file_name.split(".", 1)[0].lower()
+        row = svc.session.get(MediaRow, media_id) if len(media_id) == 64 else None
+        released = _aware(row.released_at) if row is not None else None
+        window = timedelta(hours=float(os.environ.get("PHIGATE_PUBLIC_MEDIA_HOURS", "24")))
+        if row is None or released is None or svc.clock() - released > window:
+            raise HTTPException(404, "No such file.")
+        return Response(svc.vault.decrypt(row.data_sealed), media_type=row.media_type)
 
     return pages
 

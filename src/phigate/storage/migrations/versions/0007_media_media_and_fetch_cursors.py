@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("verdict", sa.String(length=10), nullable=True),
         sa.Column("finding_types", sa.JSON(), nullable=False),
         sa.Column("scan_error", sa.Text(), nullable=True),
+        sa.Column("released_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
