@@ -142,3 +142,33 @@ def test_from_draft_to_schedule_and_revocation(site: Site, server: str, browser:
     text = page.inner_text("body")
     assert "revoked the authorization" in text and "in_review" in text
     _shot(page, "6-revoked-blocks")
+
+
+def test_attached_photo_shows_its_boxes(
+    site: Site, server: str, browser: object, tmp_path: Path
+) -> None:
+    import numpy as np
+    from PIL import Image
+    from skimage import data
+
+    author = site.person("avery@example.org", {Role.AUTHOR})
+    service = site.service()
+    post = service.create_post(author.id, "A great day on the ward!", [])
+    service.session.commit()
+    photo = tmp_path / "ward.jpg"
+    Image.fromarray(np.asarray(data.astronaut())).save(photo, "JPEG", quality=90)
+
+    page = _sign_in(browser, server, site, "avery@example.org")
+    page.goto(f"{server}/posts/{post.id}")
+    page.set_input_files("input[type=file][name=file]", str(photo))
+    page.click("button:has-text('Attach and scan')")
+    page.wait_for_selector(".media-box.face")
+    box = page.locator(".media-box.face").first.bounding_box()
+    picture = page.locator(".media-frame img").first.bounding_box()
+    assert box and picture and box["width"] > 10 and box["height"] > 10
+    # The box sits on the astronaut's face: the upper middle of the picture.
+    centre_x = (box["x"] + box["width"] / 2 - picture["x"]) / picture["width"]
+    centre_y = (box["y"] + box["height"] / 2 - picture["y"]) / picture["height"]
+    assert 0.3 < centre_x < 0.7 and centre_y < 0.5
+    assert "FACE" in page.inner_text("#media")
+    _shot(page, "7-photo-with-face-box")
