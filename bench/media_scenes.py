@@ -324,7 +324,10 @@ def _identifier_lines(kind: str, who: Inventor) -> list[list[Segment]]:
             [("MRN ", None), (mrn, "MRN"), ("  DOB ", None), *words(dob, "DATE")],
         ]
     if kind == "badge":
-        return [[*words(f"{first} {last}", "NAME"), (", RN", None)], [("Cardiology", None)]]
+        # A staff badge: the name of a workforce member, not a patient's (domain note SH-11: staff
+        # credentials are about the workforce). Not an identifier token; flagging it is a false
+        # finding. Earlier runs counted it as a NAME token (their token recall includes it).
+        return [[*words(f"{first} {last}", None), (", RN", None)], [("Cardiology", None)]]
     return [  # a paper chart
         [("Patient: ", None), *words(f"{first} {last}", "NAME")],
         [("Date of birth: ", None), *words(dob, "DATE")],
