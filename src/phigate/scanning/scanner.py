@@ -88,7 +88,9 @@ def _repeated_mentions(
         value = doc.text[candidate.start : candidate.end]
         if candidate.type is IdentifierType.CONFIRMS_PATIENT or len(value.strip()) < 2:
             continue
-        for match in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", doc.text):
+        for match in re.finditer(re.escape(value), doc.text):
+            if not _whole_occurrence(doc, match.start(), match.end()):
+                continue
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
             taken.append(match.span())
@@ -97,6 +99,23 @@ def _repeated_mentions(
             )
             extra.append((repeat, linked))
     return extra
+
+
+def _whole_occurrence(doc: Document, start: int, end: int) -> bool:
+    """A word on its own, in the clean text or in the original: a zero-width space removed by
+    normalization still separates words for a reader ("0000\u200bMr" shows "Mr" on its own)."""
+    text, original = doc.text, doc.source.original
+    if not _word_char(text, start - 1) and not _word_char(text, end):
+        return True
+    first, last = doc.source.original_span(start, end)
+    return not _word_char(original, first - 1) and not _word_char(original, last)
+
+
+def _word_char(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and _WORD_CHAR.match(text[index]) is not None
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
