@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import update
 
 from phigate.compliance.people import Role
+from phigate.compliance.training import TrainingPolicy
 from phigate.notifications.reminders import Reminder, ReminderKind, due_reminders
 from phigate.storage.models import PersonRow
 from tests.notifications.conftest import PATIENT_NAME, TODAY, Clinic
@@ -82,6 +84,22 @@ def test_every_reminder_has_its_own_dedupe_key(clinic: Clinic) -> None:
     # The same thing tomorrow keeps its key, so a weekly dedupe holds across days.
     tomorrow = due_reminders(clinic.service, TODAY + timedelta(days=1))
     assert {r.dedupe_key for r in reminders} <= {r.dedupe_key for r in tomorrow}
+
+
+def test_a_policy_change_lapses_everyone_with_a_key_stable_from_day_to_day(clinic: Clinic) -> None:
+    # 164.530(b)(2)(i)(C): a material change to the policy means training again.
+    changed = replace(clinic.service, training_policy=TrainingPolicy(policy_version="2"))
+
+    def lapsed(today: date) -> dict[str, str]:
+        return {
+            r.recipient_id: r.dedupe_key
+            for r in due_reminders(changed, today)
+            if r.kind is ReminderKind.TRAINING_LAPSED and r.subject.startswith("Your")
+        }
+
+    today, tomorrow = lapsed(TODAY), lapsed(TODAY + timedelta(days=1))
+    assert {clinic.current, clinic.due_soon, clinic.lapsed, clinic.officer} <= set(today)
+    assert today == tomorrow
 
 
 def test_without_a_privacy_officer_an_admin_hears_of_deadlines(clinic: Clinic) -> None:

@@ -102,20 +102,26 @@ def _training(service: ComplianceService, today: date, officers: list[Person]) -
                 )
             )
         elif status.state is TrainingState.LAPSED:
-            # A policy change lapses training at once: it is due today, not on the refresher date.
-            due_on = (
-                status.due_on if status.due_on is not None and status.due_on <= today else today
-            )
             why = status.finding.code if status.finding is not None else "TRAINING_LAPSED"
             citation = status.finding.citation if status.finding is not None else TRAINING_CITATION
-            key = f"{ReminderKind.TRAINING_LAPSED}:{person.id}:{why}:{due_on.isoformat()}"
+            if why == "TRAINING_POLICY_CHANGED":
+                # Lapsed at once by a policy change: due now; the key names the version, not a
+                # date, so that it stays the same from day to day and the weekly dedupe holds.
+                version = service.training_policy.policy_version
+                due_on, anchor = today, f"policy-{version}"
+                since = f"the social media policy changed to version {version}"
+            else:
+                due_on = status.due_on or today
+                anchor = due_on.isoformat()
+                since = f"expired on {due_on.isoformat()}"
+            key = f"{ReminderKind.TRAINING_LAPSED}:{person.id}:{anchor}"
             found.append(
                 Reminder(
                     person.id,
                     ReminderKind.TRAINING_LAPSED,
                     "Your privacy training has lapsed: you cannot post until you retake it",
-                    f"Your social media privacy training is no longer current ({why}, since "
-                    f"{due_on.isoformat()}). Complete the training to post again ({citation}).",
+                    f"Your social media privacy training is no longer current ({since}). "
+                    f"Complete the training to post again ({citation}).",
                     due_on,
                     "/posts",
                     f"{key}:{person.id}",
@@ -130,8 +136,8 @@ def _training(service: ComplianceService, today: date, officers: list[Person]) -
                         ReminderKind.TRAINING_LAPSED,
                         f"Privacy training lapsed for staff member {person.id}",
                         f"The social media privacy training of staff member {person.id} is no "
-                        f"longer current ({why}, since {due_on.isoformat()}); they cannot post "
-                        f"until they retake it ({citation}).",
+                        f"longer current ({since}); they cannot post until they retake it "
+                        f"({citation}).",
                         due_on,
                         "/privacy",
                         f"{key}:{officer.id}",
