@@ -273,12 +273,14 @@ def _register_admin_commands() -> None:
     from phigate.cli_admin import register
     from phigate.cli_incidents import register as register_incidents
     from phigate.cli_publishing import register as register_publishing
+    from phigate.cli_reminders import register as register_reminders
     from phigate.cli_web import register as register_web
 
     register(app)
     register_web(app)
     register_incidents(app)
     register_publishing(app)
+    register_reminders(app)
 
 
 _register_admin_commands()

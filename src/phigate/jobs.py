@@ -18,7 +18,7 @@ from celery import Celery
 from phigate.engagement.polling import InboxPoller
 from phigate.publishing.connectors import ConnectorError
 from phigate.publishing.publisher import Publisher
-from phigate.scheduler import POLL_INBOX_EVERY, PUBLISH_EVERY, interval
+from phigate.scheduler import DAY_S, POLL_INBOX_EVERY, PUBLISH_EVERY, REMIND_EVERY, interval
 
 if TYPE_CHECKING:
     from phigate.media.store import MediaStore
@@ -44,6 +44,10 @@ app.conf.update(
         "poll-inbox": {
             "task": "phigate.jobs.poll_inbox",
             "schedule": interval(POLL_INBOX_EVERY, 300.0),
+        },
+        "send-reminders": {
+            "task": "phigate.jobs.send_reminders",
+            "schedule": interval(REMIND_EVERY, DAY_S),
         },
     },
 )
@@ -131,3 +135,12 @@ def poll_inbox() -> list[dict[str, Any]]:
          "error": r.error}
         for r in inbox_poller().poll()
     ]  # fmt: skip
+
+
+@app.task(name="phigate.jobs.send_reminders")
+def send_reminders() -> dict[str, int]:
+    """Training, authorization, breach-notice and account-request reminders (counts only)."""
+    from phigate.notifications.delivery import run_reminder_job
+
+    shared = publisher()
+    return run_reminder_job(shared.sessions, shared.vault)

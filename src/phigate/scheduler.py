@@ -1,12 +1,14 @@
 """The embedded scheduler: the periodic jobs, run by a thread inside the web process.
 
 Without a broker (`phigate serve`, `make run`) nobody runs Celery beat, so the web process itself
-publishes what is due every minute and polls the inbox every five, on one background thread
-started and stopped with the application. With PHIGATE_BROKER_URL set, Celery beat schedules the
-same jobs (`phigate.jobs`) and this thread stays off; PHIGATE_SCHEDULER=off turns it off too.
+publishes what is due every minute, polls the inbox every five minutes and sends reminders daily,
+on one background thread started and stopped with the application. With PHIGATE_BROKER_URL set,
+Celery beat schedules the same jobs (`phigate.jobs`) and this thread stays off;
+PHIGATE_SCHEDULER=off turns it off too.
 
 Running it in several processes at once is safe, only wasteful: a publication is claimed before the
-platform is called, and an inbox item is stored once per platform and id.
+platform is called, and an inbox item is stored once per platform and id. Reminders are deduplicated
+through the audit trail, so at worst two processes starting in the same second mail one twice.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from phigate.engagement.polling import InboxPoller
+from phigate.notifications.delivery import run_reminder_job
 from phigate.publishing.publisher import ConnectorFactory, Publisher, default_connectors
 from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
 from phigate.storage.crypto import Vault
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 
 PUBLISH_EVERY = "PHIGATE_PUBLISH_EVERY_S"
 POLL_INBOX_EVERY = "PHIGATE_INBOX_POLL_EVERY_S"
+REMIND_EVERY = "PHIGATE_REMIND_EVERY_S"
+DAY_S = 86400.0
 
 
 def interval(variable: str, default: float) -> float:
@@ -122,6 +127,12 @@ def standard_jobs(publisher: Publisher, poller: InboxPoller) -> list[PeriodicJob
             "publish due posts", interval(PUBLISH_EVERY, 60.0), lambda: publish_due(publisher)
         ),
         PeriodicJob("poll the inbox", interval(POLL_INBOX_EVERY, 300.0), poller.poll),
+        # Daily; a reminder is sent at most once a week, so a restart's extra run sends nothing new.
+        PeriodicJob(
+            "send reminders",
+            interval(REMIND_EVERY, DAY_S),
+            lambda: run_reminder_job(publisher.sessions, publisher.vault),
+        ),
     ]
 
 

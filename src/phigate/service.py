@@ -275,7 +275,8 @@ class ComplianceService:
         )
         return imported, problems
 
-    def training(self, person_id: str) -> TrainingStatus:
+    def training(self, person_id: str, today: date | None = None) -> TrainingStatus:
+        """The person's training status on `today` (default: the service clock's date)."""
         rows = self.session.scalars(select(TrainingRow).where(TrainingRow.person_id == person_id))
         completions = [
             TrainingCompletion(
@@ -283,7 +284,7 @@ class ComplianceService:
             )
             for r in rows
         ]
-        return training_status(completions, self.training_policy, self.clock().date())
+        return training_status(completions, self.training_policy, today or self.clock().date())
 
     # ------------------------------------------------------------------ accounts
     def request_account(

@@ -38,6 +38,7 @@ from phigate.compliance.authorizations import check_validity
 from phigate.compliance.people import Person, Role
 from phigate.compliance.posts import PostState
 from phigate.compliance.training import TrainingState
+from phigate.notifications.delivery import reminders_for
 from phigate.scanning import OrganizationProfile, Scanner, ScanReport
 from phigate.scanning.profile import EMPTY_PROFILE
 from phigate.scheduler import EmbeddedScheduler, embedded_scheduler
@@ -428,7 +429,10 @@ def _pages() -> Any:
     @router.get("/posts", name="my_posts", response_class=HTMLResponse)
     def my_posts(request: Request, me: Me, svc: Service) -> HTMLResponse:
         posts = [p for p in svc.posts() if p.author_id == me.id]
-        return _page(request, "posts.html", me, posts=posts, training=svc.training(me.id))
+        return _page(
+            request, "posts.html", me, posts=posts, training=svc.training(me.id),
+            reminders=reminders_for(svc, me.id), today=svc.clock().date(),
+        )  # fmt: skip
 
     @router.get("/posts/{post_id}", name="post_detail", response_class=HTMLResponse)
     def post_detail(request: Request, me: Me, svc: Service, post_id: str) -> HTMLResponse:
@@ -523,7 +527,7 @@ def _pages() -> Any:
             request, "privacy.html", me, people=people, training=training, authorizations=authorizations,
             accounts=svc.accounts(), expiring=svc.expiring_authorizations(30), verdicts=verdicts,
             types=types, states=Counter(p.state.value for p in posts), TrainingState=TrainingState,
-            turnaround=_turnaround(posts),
+            turnaround=_turnaround(posts), reminders=reminders_for(svc, me.id), today=today,
         )  # fmt: skip
 
     @router.post(
