@@ -271,6 +271,7 @@ def main() -> None:
 
 def _register_admin_commands() -> None:
     from phigate.cli_admin import register
+    from phigate.cli_bulk import register as register_bulk
     from phigate.cli_incidents import register as register_incidents
     from phigate.cli_publishing import register as register_publishing
     from phigate.cli_reminders import register as register_reminders
@@ -281,6 +282,7 @@ def _register_admin_commands() -> None:
     register_incidents(app)
     register_publishing(app)
     register_reminders(app)
+    register_bulk(app)
 
 
 _register_admin_commands()

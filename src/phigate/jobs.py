@@ -144,3 +144,11 @@ def send_reminders() -> dict[str, int]:
 
     shared = publisher()
     return run_reminder_job(shared.sessions, shared.vault)
+
+
+@app.task(name="phigate.jobs.scan_chunk")
+def scan_chunk(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scan one chunk of a bulk scan (`phigate bulk scan`); results carry ids, never text."""
+    from phigate.bulk import work
+
+    return work.scan_chunk(message)
