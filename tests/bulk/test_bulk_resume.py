@@ -90,3 +90,27 @@ def test_a_finished_run_scans_nothing_more(tmp_path: Path, scanned: list[str]) -
 
     assert scanned == [] and output.read_bytes() == before
     assert (state.already_done, state.done) == (10, 10)
+
+
+def test_ctrl_c_says_how_far_it_came_and_how_to_continue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from phigate.cli import app
+
+    (tmp_path / "export").mkdir()
+    write_posts(tmp_path / "export" / "posts.jsonl", POSTS)
+    output = tmp_path / "results.jsonl"
+
+    def interrupted(*args: Any, **kwargs: Any) -> BulkState:
+        return run_bulk(args[0], args[1], args[2], observe=_stop_after(1))
+
+    monkeypatch.setattr("phigate.cli_bulk.run_bulk", interrupted)
+    result = CliRunner().invoke(
+        app, ["bulk", "scan", str(tmp_path / "export"), "-o", str(output), "--texts-per-chunk", "4"]
+    )
+
+    assert result.exit_code == 130
+    assert "Interrupted: 4 of 10 done" in result.output
+    assert "Run the same command again to continue" in result.output

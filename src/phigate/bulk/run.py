@@ -107,7 +107,7 @@ def run_bulk(
         messages = (chunk_message(chunk, archive, transfer, options.profile) for chunk in chunks)
         try:
             collect = _run_embedded if embedded else _run_with_workers
-            for chunk_results in collect(messages, options, state):
+            for chunk_results in collect(messages, options):
                 if chunk_results is None:
                     state.chunks_failed += 1
                 else:
@@ -164,19 +164,23 @@ def _submit(message: dict[str, Any], options: BulkOptions) -> Any:
 
 
 def _run_embedded(
-    messages: Iterator[dict[str, Any]], options: BulkOptions, state: BulkState
+    messages: Iterator[dict[str, Any]], options: BulkOptions
 ) -> Iterator[list[dict[str, Any]] | None]:
+    from phigate import jobs
+
     for message in messages:
-        outcome = _submit(message, options)
-        if outcome.successful():
-            yield outcome.result
-        else:
-            log.error("bulk: chunk %d failed (%s)", message["chunk"], type(outcome.result).__name__)
+        # The task's body, called in-process: the same work a worker does, no broker, no backend.
+        try:
+            results: list[dict[str, Any]] = jobs.scan_chunk(message)
+        except Exception as error:
+            log.error("bulk: chunk %d failed (%s)", message["chunk"], type(error).__name__)
             yield None
+        else:
+            yield results
 
 
 def _run_with_workers(
-    messages: Iterator[dict[str, Any]], options: BulkOptions, state: BulkState
+    messages: Iterator[dict[str, Any]], options: BulkOptions
 ) -> Iterator[list[dict[str, Any]] | None]:
     in_flight: list[tuple[int, Any]] = []
     exhausted = False
