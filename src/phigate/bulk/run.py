@@ -63,7 +63,6 @@ class BulkState:
 
 
 Observer = Callable[[BulkState], None]
-Submit = Callable[[dict[str, Any]], Any]
 
 
 def run_bulk(
@@ -84,8 +83,10 @@ def run_bulk(
         )
     results = ResultFile(results_path)
     results.repair()
-    summary = Summary.of(results.read())
-    done = {r["item"] for r in results.read()}
+    summary, done = Summary(), set()
+    for result in results.read():
+        summary.add(result)
+        done.add(result["item"])
     state = BulkState(str(archive_path), already_done=summary.done, summary=summary)
     # Chunk counts go on from where an interrupted run left them (a chunk is the same work).
     state.chunks_done = int((results.read_manifest() or {}).get("chunks_done", 0)) if done else 0
