@@ -88,13 +88,19 @@ def test_two_workers_give_the_embedded_results(tmp_path: Path, broker: Any) -> N
     queue = f"phigate-bulk-{uuid.uuid4().hex[:8]}"
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     workers = [_worker(f"bulk{n}-{queue}", queue, log) for n, log in enumerate(logs, start=1)]
-    distributed = tmp_path / "distributed.jsonl"
+    distributed, shared = tmp_path / "distributed.jsonl", tmp_path / "shared.jsonl"
     try:
         _wait_until_ready(logs, 60)
         result = runner.invoke(
             app,
             ["bulk", "scan", str(export), "-o", str(distributed), *sizes, "--queue", queue,
              "--media-transfer", "bytes"],
+        )  # fmt: skip
+        # Shared storage: the workers read the pictures from the archive's path themselves.
+        by_path = runner.invoke(
+            app,
+            ["bulk", "scan", str(export), "-o", str(shared), *sizes, "--queue", queue,
+             "--media-transfer", "path"],
         )  # fmt: skip
     finally:
         for worker in workers:
@@ -103,7 +109,8 @@ def test_two_workers_give_the_embedded_results(tmp_path: Path, broker: Any) -> N
             worker.wait(30)
 
     assert result.exit_code == 3, result.output  # the bad line and the corrupt picture
-    assert _lines(distributed) == _lines(embedded)
+    assert by_path.exit_code == 3, by_path.output
+    assert _lines(distributed) == _lines(embedded) == _lines(shared)
     assert len(_lines(distributed)) == 9
     worked = [log.read_text(errors="replace").count("scan_chunk[") for log in logs]
     assert all(count > 0 for count in worked), worked  # both workers took chunks
