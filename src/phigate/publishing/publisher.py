@@ -205,8 +205,10 @@ class Publisher:
             if row is None:  # the gate refuses this first; kept as a guard
                 raise ConnectorError("an attached file is missing from the store", retryable=False)
             items.append(MediaItem(self.vault.decrypt(row.data_sealed), row.media_type))
-            row.released_at = row.released_at or self.clock()
-        session.commit()  # released before any platform is told where to fetch it
+            if row.released_at is None:
+                row.released_at = self.clock()
+        if session.dirty:
+            session.commit()  # released before any platform is told where to fetch it
         return tuple(items)
 
     def _publish_one(
