@@ -89,3 +89,27 @@ def test_an_unscanned_photo_keeps_the_post_from_going_out(org: dict[str, Any]) -
     platform = Recording()
     outcome = make_publisher(org, connectors=lambda account, creds: platform).publish(post_id)
     assert platform.sent == [] and outcome.refused
+
+
+def test_takedown_stops_serving_the_media_at_once(org: dict[str, Any]) -> None:
+    from phigate.storage.models import MediaRow
+
+    service, ids = org["service"], org["ids"]
+    store = MediaStore(service, scanner=shared_media_scanner())
+    post = service.create_post(ids["author"], "Flu shots are free this Saturday!", [ids["account"]])
+    stored = store.store(_poster((30, 120, 200)), "poster.png", ids["author"])
+    store.attach(post.id, stored.id, ids["author"])
+    store.scan(stored.id)
+    service.submit_post(post.id, ids["author"])
+    service.review_post(post.id, ids["reviewer"], "approve")
+    service.schedule_post(post.id, org["clock"].now - timedelta(minutes=1), ids["author"])
+    service.session.commit()
+    platform = Recording()
+    publisher = make_publisher(org, connectors=lambda account, creds: platform)
+    publisher.store_credentials(ids["account"], {"handle": "x"}, ids["officer"])
+    publisher.publish(post.id)
+    assert _released(service, stored.id)
+    publisher.takedown(post.id, ids["officer"])
+    service.session.expire_all()
+    row = service.session.get(MediaRow, stored.id)
+    assert row is not None and row.released_at is None

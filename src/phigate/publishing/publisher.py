@@ -303,6 +303,13 @@ class Publisher:
         removed: dict[str, datetime] = {}
         with self.sessions() as session:
             service = self._service(session)
+            # First, before any platform call: phigate itself stops serving the post's media to
+            # platforms that fetch by URL (/published-media/), whatever happens next.
+            for media_id in service.post(post_id).media_hashes:
+                media = session.get(MediaRow, media_id)
+                if media is not None:
+                    media.released_at = None
+            session.commit()
             accounts = {a.id: a for a in service.accounts()}
             rows = session.scalars(
                 select(PublicationRow).where(PublicationRow.post_id == post_id)
