@@ -112,7 +112,8 @@ def _scan_media(media_scanner: MediaScanner, entry: dict[str, Any]) -> dict[str,
     except OSError as error:
         return head | {"kind": "media", "error": _reading_error(entry["source"], error)}
     except Exception as error:  # one file that crashes a decoder must not sink its chunk
-        log.warning("bulk: %s could not be scanned (%s)", entry["item"], type(error).__name__)
+        # A file name can name a patient ("smith_discharge.jpg"): the log carries the type only.
+        log.warning("bulk: a media item could not be scanned (%s)", type(error).__name__)
         return head | {"kind": "media", "error": f"{name}: could not be scanned"}
     return head | {
         "kind": report.media, "verdict": report.verdict.value,
