@@ -18,7 +18,14 @@ from celery import Celery
 from phigate.engagement.polling import InboxPoller
 from phigate.publishing.connectors import ConnectorError
 from phigate.publishing.publisher import Publisher
-from phigate.scheduler import DAY_S, POLL_INBOX_EVERY, PUBLISH_EVERY, REMIND_EVERY, interval
+from phigate.scheduler import (
+    DAY_S,
+    PENDING_MEDIA_EVERY,
+    POLL_INBOX_EVERY,
+    PUBLISH_EVERY,
+    REMIND_EVERY,
+    interval,
+)
 
 if TYPE_CHECKING:
     from phigate.media.store import MediaStore
@@ -48,6 +55,10 @@ app.conf.update(
         "send-reminders": {
             "task": "phigate.jobs.send_reminders",
             "schedule": interval(REMIND_EVERY, DAY_S),
+        },
+        "scan-pending-media": {
+            "task": "phigate.jobs.scan_pending_media",
+            "schedule": interval(PENDING_MEDIA_EVERY, 300.0),
         },
     },
 )
@@ -152,3 +163,18 @@ def scan_chunk(message: dict[str, Any]) -> list[dict[str, Any]]:
     from phigate.bulk import work
 
     return work.scan_chunk(message)
+
+
+@app.task(name="phigate.jobs.scan_pending_media")
+def scan_pending_media() -> list[str]:
+    """Queue a scan for every file left unscanned (a worker died mid-scan, a task was lost)."""
+    from datetime import timedelta
+
+    from phigate.media.store import pending_media
+    from phigate.service import ComplianceService
+
+    with publisher().sessions() as session:
+        waiting = pending_media(ComplianceService(session, publisher().vault), timedelta(minutes=2))
+    for media_id in waiting:
+        scan_media.delay(media_id)
+    return waiting

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 PUBLISH_EVERY = "PHIGATE_PUBLISH_EVERY_S"
 POLL_INBOX_EVERY = "PHIGATE_INBOX_POLL_EVERY_S"
 REMIND_EVERY = "PHIGATE_REMIND_EVERY_S"
+PENDING_MEDIA_EVERY = "PHIGATE_PENDING_MEDIA_EVERY_S"
 DAY_S = 86400.0
 
 
@@ -133,7 +134,19 @@ def standard_jobs(publisher: Publisher, poller: InboxPoller) -> list[PeriodicJob
             interval(REMIND_EVERY, DAY_S),
             lambda: run_reminder_job(publisher.sessions, publisher.vault),
         ),
+        # Uploads are scanned at once in embedded mode; this catches a scan cut short by a restart.
+        PeriodicJob(
+            "scan pending media",
+            interval(PENDING_MEDIA_EVERY, 300.0),
+            lambda: _scan_pending_media(publisher),
+        ),
     ]
+
+
+def _scan_pending_media(publisher: Publisher) -> int:
+    from phigate.media.store import scan_pending_media
+
+    return scan_pending_media(publisher.sessions, publisher.vault)
 
 
 def embedded_scheduler(

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from phigate.compliance.attachments import Attachment
 from phigate.media.loading import MediaError, MediaLimits, identify, sniff
@@ -23,6 +27,7 @@ from phigate.media.report import MediaReport
 from phigate.media.scanner import MediaScanner
 from phigate.scanning import Scanner
 from phigate.service import ComplianceService, OperationError
+from phigate.storage.crypto import Vault
 from phigate.storage.models import MediaRow
 
 MEDIA_TYPES = {
@@ -221,3 +226,31 @@ def _attachment(row: MediaRow, position: int) -> Attachment:
 
 def _label(row: MediaRow) -> str:
     return "video" if row.media_type.startswith("video/") else "photo"
+
+
+def pending_media(service: ComplianceService, older_than: timedelta) -> list[str]:
+    """Files uploaded a while ago and still not scanned: a worker died mid-scan or the task was
+    lost. A fresh upload is left to the scan already on its way."""
+    cutoff = service.clock() - older_than
+    rows = service.session.scalars(
+        select(MediaRow.id).where(MediaRow.scanned_at.is_(None), MediaRow.uploaded_at <= cutoff)
+    )
+    return list(rows)
+
+
+def scan_pending_media(
+    sessions: sessionmaker[Session],
+    vault: Vault,
+    older_than: timedelta = timedelta(minutes=2),
+    scanner: MediaScanner | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> int:
+    """Scan every pending file, each in its own transaction; returns how many were scanned."""
+    now = clock or (lambda: datetime.now(UTC))
+    with sessions() as session:
+        waiting = pending_media(ComplianceService(session, vault, now), older_than)
+    for identifier in waiting:
+        with sessions() as session:
+            MediaStore(ComplianceService(session, vault, now), scanner=scanner).scan(identifier)
+            session.commit()
+    return len(waiting)
