@@ -70,14 +70,16 @@ def set_credentials(
 @publish_app.command("platforms")
 def platforms() -> None:
     """The platforms phigate publishes to and the credential fields each needs."""
+    from rich.markup import escape
+
     from phigate.publishing.registry import PLATFORMS
 
     for spec in PLATFORMS.values():
-        console.print(f"[bold]{spec.name}[/bold]  {spec.title}")
+        console.print(f"[bold]{spec.name}[/bold]  {escape(spec.title)}")
         for f in spec.fields:
             flags = " (secret)" if f.secret else ""
-            default = f" [default {f.default}]" if f.default else ""
-            console.print(f"    {f.name}{flags}: {f.help}{default}")
+            default = f" (default: {f.default})" if f.default else ""
+            console.print(f"    {f.name}{flags}: {escape(f.help)}{escape(default)}")
 
 
 @publish_app.command("due")

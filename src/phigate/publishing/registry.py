@@ -224,7 +224,7 @@ PLATFORMS: dict[str, Platform] = {
             (
                 CredentialField("ig_user_id", "the Instagram account's id (Graph API Explorer: {page-id}?fields=instagram_business_account)"),
                 CredentialField("access_token", "a long-lived access token with instagram_basic, instagram_content_publish and instagram_manage_comments", secret=True),
-                CredentialField("media_base_url", "the public https address where phigate serves approved media; Instagram downloads photos and videos from it"),
+                CredentialField("media_base_url", "the public https address where phigate serves released media, https://<phigate host>/published-media; Instagram downloads photos and videos from it"),
                 CredentialField("graph_base_url", "the Graph API host", default="https://graph.facebook.com"),
             ),
             _instagram,
