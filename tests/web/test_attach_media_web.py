@@ -77,3 +77,33 @@ def test_a_file_that_is_not_media_is_refused_with_the_reason(site: Site) -> None
     )
     assert refused.status_code == 400 and "not an image or video format" in refused.text
     assert "Patient list" not in refused.text
+
+
+def test_photos_chosen_on_the_compose_form_are_attached_and_scanned(site: Site) -> None:
+    author = site.person("avery@example.org", {Role.AUTHOR})
+    service = site.service()
+    po = service.add_person("Pat Officer", "po@example.org", {Role.PRIVACY_OFFICER})
+    account = service.request_account("mastodon", "@cedar", author.id, author.id)
+    service.decide_account(account.id, True, po.id)
+    service.grant_posting_rights(author.id, account.id, po.id)
+    service.session.commit()
+    client = site.sign_in("avery@example.org")
+    csrf = csrf_of(client.get("/compose").text)
+    created = client.post(
+        "/posts",
+        data={
+            "text": "A great day on the ward!",
+            "account": account.id,
+            "csrf": csrf,
+            "submit": "1",
+        },
+        files=[("file", ("IMG_0042.jpg", _photo_bytes(), "image/jpeg"))],
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    post_id = created.headers["location"].rsplit("/", 1)[1]
+    service.session.expire_all()
+    post = service.post(post_id)
+    [attachment] = service.attachments(post)
+    assert attachment.verdict is not None and "FACE" in attachment.identifier_types
+    assert post.scan is not None and "FACE" in post.scan.identifier_types  # counted at submit

@@ -13,10 +13,9 @@ from pydantic import BaseModel, Field
 from phigate.compliance.attachments import Attachment
 from phigate.compliance.gate import GateDecision
 from phigate.compliance.rules import Finding
-from phigate.media.loading import MediaLimits
 from phigate.service import OperationError
 from phigate.web.app import Me, Service, _visible_post
-from phigate.web.media_pages import media_store
+from phigate.web.media_pages import attach_uploads, media_store
 
 
 class ReviewRequest(BaseModel):
@@ -69,17 +68,9 @@ def router() -> APIRouter:
     def api_attach_media(
         request: Request, me: Me, svc: Service, post_id: str, file: Annotated[UploadFile, File()]
     ) -> dict[str, Any]:
-        from phigate.jobs import scan_media_soon
-
         _own(svc, me, post_id)
-        store = media_store(request, svc)
-        stored = store.store(
-            file.file.read(MediaLimits().max_bytes + 1), file.filename or "upload", me.id
-        )
-        store.attach(post_id, stored.id, me.id)
-        svc.session.commit()
-        scan_media_soon(store, stored.id)
-        return _attachment(store._in_post(post_id, stored.id))
+        [stored] = attach_uploads(request, svc, post_id, me.id, [file])
+        return _attachment(media_store(request, svc)._in_post(post_id, stored.id))
 
     @api.get("/posts/{post_id}/media", name="api_post_media")
     def api_post_media(

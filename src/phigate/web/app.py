@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import (
     HTMLResponse,
@@ -415,11 +415,20 @@ def _pages() -> Any:
         account: Annotated[list[str] | None, Form()] = None,
         authorization: Annotated[list[str] | None, Form()] = None,
         submit: Annotated[str, Form()] = "",
+        file: Annotated[list[UploadFile] | None, File()] = None,
     ) -> Response:
         if not account:
             return _page(request, "refused.html", me, status_code=400, post_id=None,
                          reasons=["Choose at least one account to publish to."])  # fmt: skip
         post = svc.create_post(me.id, text, account, authorization_ids=authorization or [])
+        chosen = [f for f in file or [] if f.filename]  # no file chosen: an empty part
+        if chosen:
+            from phigate.web.media_pages import attach_uploads
+
+            try:
+                attach_uploads(request, svc, post.id, me.id, chosen)
+            except OperationError as error:
+                return _page(request, "refused.html", me, reasons=[str(error)], post_id=post.id)
         if submit:
             try:
                 svc.submit_post(post.id, me.id)

@@ -40,6 +40,26 @@ def attachment_views(request: Request, svc: ComplianceService, post: Any) -> lis
     return views
 
 
+def attach_uploads(
+    request: Request, svc: ComplianceService, post_id: str, actor: str, files: list[UploadFile]
+) -> list[Attachment]:
+    """Store and attach each uploaded file, then scan it (at once when embedded, else a job).
+    The stored files are committed before scanning, so a scan that fails loses no upload."""
+    from phigate.jobs import scan_media_soon
+
+    store = media_store(request, svc)
+    limit = MediaLimits().max_bytes
+    attached = []
+    for upload in files:
+        stored = store.store(upload.file.read(limit + 1), upload.filename or "upload", actor)
+        store.attach(post_id, stored.id, actor)
+        attached.append(stored)
+    svc.session.commit()
+    for stored in attached:
+        scan_media_soon(store, stored.id)
+    return attached
+
+
 def _boxes(report: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not report or not report.get("width") or not report.get("height"):
         return []
@@ -76,16 +96,8 @@ def router() -> APIRouter:
     def attach_media(
         request: Request, me: Me, svc: Service, post_id: str, file: Annotated[UploadFile, File()]
     ) -> Response:
-        from phigate.jobs import scan_media_soon
-
         post = _own_post(svc, me, post_id)
-        limit = MediaLimits().max_bytes
-        data = file.file.read(limit + 1)
-        store = media_store(request, svc)
-        attachment: Attachment = store.store(data, file.filename or "upload", me.id)
-        store.attach(post.id, attachment.id, me.id)
-        svc.session.commit()  # kept even if the scan below fails
-        scan_media_soon(store, attachment.id)
+        attach_uploads(request, svc, post.id, me.id, [file])
         return RedirectResponse(f"/posts/{post.id}#media", status_code=303)
 
     @pages.post(
