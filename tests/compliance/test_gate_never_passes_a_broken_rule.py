@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from phigate.compliance.accounts import AccountStatus
-from phigate.compliance.authorizations import Revocation
+from phigate.compliance.attachments import Attachment
+from phigate.compliance.authorizations import ContentKind, Revocation
 from phigate.compliance.gate import GateInput, evaluate_gate
 from phigate.compliance.posts import Approval, Post, PostState, ScanRecord
 from phigate.compliance.training import TrainingCompletion, add_months, training_status
@@ -32,6 +33,34 @@ class GateMachine(RuleBasedStateMachine):
         self.post = Post(
             "post-1", AUTHOR.id, "Meet Robin!", PostState.IN_REVIEW, account_ids=(INSTAGRAM.id,)
         )
+        self.attachments: tuple[Attachment, ...] = ()
+
+    @rule(
+        media=st.sampled_from(
+            ["clean photo", "face photo", "face video", "unscanned", "unreadable"]
+        )
+    )
+    def attach(self, media: str) -> None:
+        position = len(self.attachments) + 1
+        media_id = f"{position:064d}"
+        kind = "video/mp4" if "video" in media else "image/jpeg"
+        verdict = {"clean photo": "allow", "unscanned": None, "unreadable": None}.get(
+            media, "block"
+        )
+        error = "the file is truncated" if media == "unreadable" else None
+        types = ("FACE",) if "face" in media else ()
+        self.attachments += (Attachment(media_id, kind, 1000, position, verdict, types, error),)
+        self.post = replace(self.post, media_hashes=tuple(a.id for a in self.attachments))
+
+    @rule()
+    def remove_media(self) -> None:
+        self.attachments = ()
+        self.post = replace(self.post, media_hashes=())
+
+    @rule(kinds=st.sampled_from([(ContentKind.POST,), (ContentKind.POST, ContentKind.PHOTO),
+                                 (ContentKind.POST, ContentKind.PHOTO, ContentKind.VIDEO)]))  # fmt: skip
+    def authorization_covers(self, kinds: tuple[ContentKind, ...]) -> None:
+        self.auth = replace(self.auth, content_kinds=frozenset(kinds))
 
     @rule(text=st.sampled_from(["Meet Robin!", "Meet Robin, day 2", "Flu shots Saturday"]))
     def edit(self, text: str) -> None:
@@ -85,7 +114,7 @@ class GateMachine(RuleBasedStateMachine):
                 self.post, AUTHOR, training_status(self.completions, POLICY, self.now.date()),
                 dict(self.accounts), frozenset(self.rights), {"auth-1": self.auth},
                 REVIEWER if self.post.approval and self.post.approval.reviewer_id == REVIEWER.id else AUTHOR,
-                self.now,
+                self.now, attachments=self.attachments,
             )
         )  # fmt: skip
         if decision.allowed:
@@ -103,12 +132,17 @@ class GateMachine(RuleBasedStateMachine):
         )
         scan = self.post.scan
         scanned = scan is not None and scan.content_hash == self.post.content_hash
-        needs_auth = scan is not None and scan.verdict != "allow"
+        identifying = [a for a in self.attachments if a.verdict in ("review", "block")]
+        media_ok = all(a.verdict is not None and a.error is None for a in self.attachments)
+        needs_auth = (scan is not None and scan.verdict != "allow") or bool(identifying)
+        shown = {ContentKind.VIDEO if a.media_type.startswith("video/") else ContentKind.PHOTO
+                 for a in identifying}  # fmt: skip
         platforms = {self.accounts[a].platform for a in self.post.account_ids}
         auth_ok = (
             self.auth.revocation is None
             and (self.auth.expires_on is None or today <= self.auth.expires_on)
             and platforms <= self.auth.platforms
+            and (self.post.content_kinds | shown) <= self.auth.content_kinds
         )
         authorized = not self.post.authorization_ids or auth_ok
         if needs_auth and not self.post.authorization_ids:
@@ -119,7 +153,7 @@ class GateMachine(RuleBasedStateMachine):
             and approval.reviewer_id != AUTHOR.id
             and approval.content_hash == self.post.content_hash
         )
-        return trained and accounts_ok and scanned and authorized and reviewed
+        return trained and accounts_ok and scanned and authorized and reviewed and media_ok
 
 
 GateMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=25, deadline=None)

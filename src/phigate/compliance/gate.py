@@ -102,7 +102,10 @@ def evaluate_gate(given: GateInput) -> GateDecision:
                 "45 CFR 164.514(b)(2)",
             )
         )
-    elif scan.verdict in ("block", "review") and not post.authorization_ids:
+    elif (
+        scan.verdict in ("block", "review") or identifying_attachments(given.attachments)
+    ) and not post.authorization_ids:
+        # The attachments' own verdicts count even if a scan record somehow missed them.
         shown = identifying_attachments(given.attachments)
         where = f" in the text or in the {', '.join(a.label for a in shown)}" if shown else ""
         reasons.append(
