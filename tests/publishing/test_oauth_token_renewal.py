@@ -279,3 +279,21 @@ def test_without_a_refresh_token_an_expired_token_is_reported_as_before(
     assert "access token has expired or was revoked; reconnect the X account" in reason
     assert fake.token_requests("x") == []
     assert publisher._credentials(account_id) == credentials
+
+
+def test_a_second_worker_refused_the_spent_token_uses_the_one_the_first_saved(
+    org: dict[str, Any], platforms: tuple[str, Platforms]
+) -> None:
+    base, fake = platforms
+    account_id = _account(org, "x")
+    first = _store(org, account_id, _credentials(base, "x"))
+    second = make_publisher(org)  # another worker, connected before the first renewed
+    late = _connector(org, second, account_id)
+    assert first.publish(_approved_post(org, account_id, "Flu shots are available now")).published
+    late.publish("Come see the new wing", "key-2")
+    renewals = [parse_qs(r.body.decode())["refresh_token"] for r in fake.token_requests("x")]
+    assert renewals == [["x-refresh-0"], ["x-refresh-0"]]  # the second refused: X rotated it
+    assert fake.recorder.to("POST", "/2/tweets")[-1].headers["authorization"] == "Bearer x-access-1"
+    assert second._credentials(account_id)["refresh_token"] == "x-refresh-1"
+    assert _connector(org, second, account_id) is late
+    assert len(_refreshed_entries(org)) == 1

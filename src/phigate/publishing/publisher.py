@@ -405,13 +405,24 @@ class _SaveRenewed:
 
     def __call__(self, credentials: dict[str, Any]) -> None:
         account_id, fingerprint = self.key
-        cache = self.publisher._signed_in
-        connector = cache.pop(self.key, None)
+        connector = self.publisher._signed_in.pop(self.key, None)
         if not self.publisher._save_renewed(account_id, fingerprint, credentials):
             return  # the stored credentials are newer; the next publish connects with them
-        self.key = (account_id, _fingerprint(credentials))
+        self._cache_under(credentials, connector)
+
+    def stored(self) -> dict[str, Any] | None:
+        """What is stored now; the connector, about to use them, is cached under them."""
+        try:
+            credentials = self.publisher._credentials(self.key[0])
+        except ConnectorError:  # removed meanwhile
+            return None
+        self._cache_under(credentials, self.publisher._signed_in.pop(self.key, None))
+        return credentials
+
+    def _cache_under(self, credentials: dict[str, Any], connector: Connector | None) -> None:
+        self.key = (self.key[0], _fingerprint(credentials))
         if connector is not None:
-            cache[self.key] = connector
+            self.publisher._signed_in[self.key] = connector
 
 
 def _fingerprint(credentials: dict[str, Any]) -> str:

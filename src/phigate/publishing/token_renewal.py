@@ -7,6 +7,11 @@ credentials are therefore handed to `save` (the Publisher seals them into the ac
 credentials) before the token is used, and only a connector given somewhere to save them renews at
 all: a renewal that cannot be kept would spend a rotating refresh token for nothing.
 
+Two workers may renew the same account at once; with a rotating refresh token the platform honours
+only the first. The second, refused, looks at the stored credentials before asking for a reconnect:
+if they changed since it read them (the first worker saved its renewal, or a person reconnected the
+account), it uses those.
+
 A renewal happens before a call once the stored `expires_at` (epoch seconds) has passed, and after a
 call answered 401; the call is then sent once more. PHI and secret discipline: tokens, the client
 secret and the token endpoint's free-text description never appear in an error; only the OAuth
@@ -18,14 +23,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from phigate.publishing.connectors import ConnectorError
 from phigate.publishing.platform_http import TIMEOUT, json_body, retry_after_header
 
-SaveCredentials = Callable[[dict[str, Any]], None]
+
+class SaveCredentials(Protocol):
+    """Where a connector hands the account's renewed credentials (the Publisher: sealed storage)."""
+
+    def __call__(self, credentials: dict[str, Any]) -> None:
+        """Keep these as the account's credentials."""
+
+    def stored(self) -> dict[str, Any] | None:
+        """The account's credentials as stored now: another worker may have renewed them."""
+
+
 EXPIRY_MARGIN_S = 60.0  # renew a little before the platform's expiry, not after a refusal
 REFUSED_GRANT = frozenset({"invalid_grant", "invalid_request"})
 REFUSED_CLIENT = frozenset({"invalid_client", "unauthorized_client"})
@@ -88,7 +103,20 @@ class TokenRenewal:
         if response.is_success and body.get("access_token"):
             self._keep(body)
             return self.access_token
-        raise self._refusal(response, body)
+        refusal = self._refusal(response, body)
+        if not refusal.retryable and self._renewed_elsewhere():
+            return self.access_token
+        raise refusal
+
+    def _renewed_elsewhere(self) -> bool:
+        stored = self.save.stored()
+        if not stored or not stored.get("access_token"):
+            return False
+        held = (self.credentials.get("access_token"), self.credentials.get("refresh_token"))
+        if (stored.get("access_token"), stored.get("refresh_token")) == held:
+            return False
+        self.credentials = dict(stored)
+        return True
 
     def _keep(self, body: dict[str, Any]) -> None:
         renewed = {**self.credentials, "access_token": str(body["access_token"])}
