@@ -57,7 +57,10 @@ def set_credentials(
     for f in spec.fields:
         value: str | None = given.get(f.name)
         if value is None and f.secret:
-            value = typer.prompt(f"{f.name} ({f.help})", hide_input=True)
+            # An optional secret (a refresh token) may be left empty by pressing Enter.
+            value = typer.prompt(
+                f"{f.name} ({f.help})", hide_input=True, default=f.default, show_default=False
+            )
         if value is None:
             value = f.default
         if value is None:

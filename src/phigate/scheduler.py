@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from phigate.engagement.polling import InboxPoller
 from phigate.notifications.delivery import run_reminder_job
-from phigate.publishing.publisher import ConnectorFactory, Publisher, default_connectors
+from phigate.publishing.publisher import ConnectorFactory, Publisher
 from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
 from phigate.storage.crypto import Vault
 
@@ -153,7 +153,7 @@ def embedded_scheduler(
     sessions: sessionmaker[Session],
     vault: Vault,
     profile: OrganizationProfile = EMPTY_PROFILE,
-    connectors: ConnectorFactory = default_connectors,
+    connectors: ConnectorFactory | None = None,
 ) -> EmbeddedScheduler | None:
     """The web process's scheduler, or None where Celery beat runs the jobs or it is turned off."""
     if not enabled():

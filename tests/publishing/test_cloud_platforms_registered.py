@@ -1,5 +1,6 @@
-"""X, LinkedIn and Pinterest accounts connect from their stored credentials, and an account whose
-credentials lack a required field is refused with the field named."""
+"""X, LinkedIn and Pinterest accounts connect from their stored credentials (the fields to renew
+an expired token are optional), and an account whose credentials lack a required field is refused
+with the field named."""
 
 from __future__ import annotations
 
@@ -18,14 +19,18 @@ STORED = {
     },
     "pinterest": {"access_token": "pina-token", "board_id": "549755885175"},
 }
+# Optional on each: renewing an expired access token (test_oauth_token_renewal) and the API host.
+RENEWAL = {"refresh_token", "client_id", "client_secret", "token_url", "api_base_url"}
 
 
 @pytest.mark.parametrize("platform", sorted(STORED))
 def test_each_cloud_platform_connects_from_its_fields(platform: str) -> None:
     spec = PLATFORMS[platform]
-    assert {f.name for f in spec.fields} == set(STORED[platform])
+    assert {f.name for f in spec.fields} == set(STORED[platform]) | RENEWAL
     assert all(f.help for f in spec.fields)
-    assert [f.name for f in spec.fields if f.secret] == ["access_token"]
+    assert all(f.default is not None for f in spec.fields if f.name in RENEWAL)
+    secret = [f.name for f in spec.fields if f.secret]
+    assert secret == ["access_token", "refresh_token", "client_secret"]
     assert connect(platform, STORED[platform]).platform == platform
 
 

@@ -1,5 +1,5 @@
 """Storing an account's credentials from the command line: the fields follow the platform, secrets
-are asked for without echo, and mistakes are named."""
+are asked for without echo (an optional one may be left empty), and mistakes are named."""
 
 from pathlib import Path
 
@@ -17,6 +17,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PHIGATE_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("PHIGATE_DATABASE_URL", raising=False)
     monkeypatch.delenv("PHIGATE_ENCRYPTION_KEYS", raising=False)
+    publisher.cache_clear()  # one per data directory: each test has its own
     return tmp_path
 
 
@@ -57,3 +58,16 @@ def test_unknown_and_missing_fields_are_named() -> None:
 def test_platforms_lists_fields() -> None:
     out = runner.invoke(app, ["publish", "platforms"]).output
     assert "bluesky" in out and "app_password (secret)" in out and "mastodon" in out
+
+
+def test_an_optional_secret_left_empty_is_stored_empty() -> None:
+    account = _account("x")
+    result = runner.invoke(
+        app,
+        ["publish", "credentials", account, "--as", "po@example.org"],
+        input="x-user-token\n\n\n",  # access token; no refresh token, no client secret
+    )
+    assert result.exit_code == 0, result.output
+    stored = publisher()._credentials(account)
+    assert stored["access_token"] == "x-user-token"
+    assert (stored["refresh_token"], stored["client_secret"]) == ("", "")

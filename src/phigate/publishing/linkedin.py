@@ -26,6 +26,11 @@ takes no idempotency key. Reconciliation happens in `publish`: LinkedIn refuses 
 a recent one with 422 DUPLICATE_POST naming the earlier post's URN, so a publish repeated after a
 crash gets that URN back, and the connector returns it once a GET shows the post still exists.
 
+Access tokens last 60 days. Apps LinkedIn approved for programmatic refresh also get a refresh token
+(365 days, not rotated); with it and the app's client id and secret the connector renews the access
+token at POST https://www.linkedin.com/oauth/v2/accessToken (grant_type=refresh_token, client
+credentials in the body; docs: shared/authentication/programmatic-refresh-tokens) and saves it.
+
 Commenters are named by their member or organization URN: resolving a member's name needs a
 profile permission that organization apps are not granted.
 """
@@ -53,8 +58,10 @@ from phigate.publishing.platform_http import (
     understood_answers,
     unreachable,
 )
+from phigate.publishing.token_renewal import TokenRenewal, send_renewing
 
 PLATFORM = "LinkedIn"
+LINKEDIN_TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
 DEFAULT_VERSION = "202511"
 MAX_IMAGES = 20  # docs: a MultiImage post carries 2 to 20 images
 MAX_PROCESSING_S = 600.0
@@ -85,6 +92,7 @@ class LinkedInConnector:
         api_version: str = DEFAULT_VERSION,
         base_url: str = "https://api.linkedin.com",
         sleep: Callable[[float], None] = time.sleep,
+        renewal: TokenRenewal | None = None,
     ) -> None:
         self._client = new_client(
             base_url,
@@ -101,6 +109,7 @@ class LinkedInConnector:
             else f"urn:li:organization:{organization_id}"
         )
         self._sleep = sleep
+        self._renewal = renewal  # None: the token is used as given, a 401 is reported
 
     # publishing
 
@@ -336,7 +345,7 @@ class LinkedInConnector:
 
     def _send(self, method: str, path: str, doing: str, **kwargs: Any) -> httpx.Response:
         try:
-            return self._client.request(method, path, **kwargs)
+            return send_renewing(self._client, self._renewal, method, path, **kwargs)
         except httpx.HTTPError as error:
             raise unreachable(PLATFORM, doing, error) from None
 

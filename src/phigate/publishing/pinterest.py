@@ -11,6 +11,11 @@
   reference/rate-limits, which names no reset header: a Retry-After is honoured when sent, else
   phigate waits a minute).
 
+Access tokens last 30 days. With the refresh token and the app's id and secret the connector renews
+the access token at POST /v5/oauth/token (grant_type=refresh_token, HTTP Basic with the app id and
+secret; docs: getting-started/authentication-and-scopes) and saves it; continuous refresh tokens
+are answered anew with each renewal and the new one is kept.
+
 A pin needs an image or a video: publishing text alone is refused before anything is sent.
 Pinterest has no replies, and its API offers no comments to read, so this connector is not an
 InboundSource and refuses `reply_to`.
@@ -39,8 +44,10 @@ from phigate.publishing.platform_http import (
     understood_answers,
     unreachable,
 )
+from phigate.publishing.token_renewal import TokenRenewal, send_renewing
 
 PLATFORM = "Pinterest"
+PINTEREST_TOKEN_URL = "https://api.pinterest.com/v5/oauth/token"
 IMAGE_TYPES = ("image/jpeg", "image/png")  # docs: image_base64 content_type
 MAX_IMAGES = 5  # docs: multiple_image_base64 carries two to five images
 MAX_TITLE = 100
@@ -59,10 +66,12 @@ class PinterestConnector:
         board_id: str,
         base_url: str = "https://api.pinterest.com",
         sleep: Callable[[float], None] = time.sleep,
+        renewal: TokenRenewal | None = None,
     ) -> None:
         self._client = new_client(base_url, {"Authorization": f"Bearer {access_token}"})
         self._board_id = board_id
         self._sleep = sleep
+        self._renewal = renewal  # None: the token is used as given, a 401 is reported
 
     @understood_answers(PLATFORM)
     def publish(
@@ -201,7 +210,7 @@ class PinterestConnector:
 
     def _send(self, method: str, path: str, doing: str, **kwargs: Any) -> httpx.Response:
         try:
-            return self._client.request(method, path, **kwargs)
+            return send_renewing(self._client, self._renewal, method, path, **kwargs)
         except httpx.HTTPError as error:
             raise unreachable(PLATFORM, doing, error) from None
 

@@ -37,6 +37,7 @@ ConnectorFactory = Callable[[SocialAccount, dict[str, Any]], Connector]
 
 
 def default_connectors(account: SocialAccount, credentials: dict[str, Any]) -> Connector:
+    """The registry's connectors, with nowhere to save renewed OAuth tokens: they renew none."""
     return connect(account.platform, credentials)
 
 
@@ -63,7 +64,9 @@ def idempotency_key(post_id: str, account_id: str, content_hash: str) -> str:
 class Publisher:
     sessions: sessionmaker[Session]
     vault: Vault
-    connectors: ConnectorFactory = default_connectors
+    # None: the registry's connectors, and the X, LinkedIn and Pinterest ones renew expired OAuth
+    # tokens and hand the new credentials back here to be sealed (`_save_renewed`).
+    connectors: ConnectorFactory | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     lease: timedelta = field(default_factory=lambda: timedelta(seconds=_lease_seconds()))
     # One signed-in connector per account and credentials: a Bluesky login costs about ten
@@ -72,13 +75,28 @@ class Publisher:
 
     def _connector(self, account: SocialAccount) -> Connector:
         credentials = self._credentials(account.id)
-        fingerprint = hashlib.sha256(
-            json.dumps(credentials, sort_keys=True, default=str).encode()
-        ).hexdigest()
-        key = (account.id, fingerprint)  # new credentials stored: a fresh sign-in
+        key = (account.id, _fingerprint(credentials))  # new credentials stored: a fresh sign-in
         if key not in self._signed_in:
-            self._signed_in[key] = self.connectors(account, credentials)
+            if self.connectors is not None:
+                self._signed_in[key] = self.connectors(account, credentials)
+            else:
+                save = _SaveRenewed(self, key)
+                self._signed_in[key] = connect(account.platform, credentials, save=save)
         return self._signed_in[key]
+
+    def _save_renewed(
+        self, account_id: str, renewed_from: str, credentials: dict[str, Any]
+    ) -> bool:
+        """Seal the tokens a connector renewed, unless the stored credentials changed meanwhile
+        (a person reconnected the account): theirs win. Only the account id goes in the audit."""
+        with self.sessions() as session:
+            row = session.get(CredentialRow, account_id)
+            if row is None or _fingerprint(self.vault.open(row.sealed)) != renewed_from:
+                return False
+            row.sealed = self.vault.seal(credentials)
+            self._service(session).record(None, "credentials.refreshed", "account", account_id)
+            session.commit()
+            return True
 
     def _service(self, session: Session) -> ComplianceService:
         return ComplianceService(session, self.vault, self.clock)
@@ -375,6 +393,40 @@ class Publisher:
                 raise ConnectorError("the account has no stored credentials", retryable=False)
             credentials: dict[str, Any] = self.vault.open(row.sealed)
             return credentials
+
+
+@dataclass
+class _SaveRenewed:
+    """The `save` a connector gets: stores its renewed credentials and keeps the connector cached
+    under them, so the next publish uses it instead of signing in again with spent tokens."""
+
+    publisher: Publisher
+    key: tuple[str, str]  # (account id, fingerprint of the credentials the connector holds)
+
+    def __call__(self, credentials: dict[str, Any]) -> None:
+        account_id, fingerprint = self.key
+        connector = self.publisher._signed_in.pop(self.key, None)
+        if not self.publisher._save_renewed(account_id, fingerprint, credentials):
+            return  # the stored credentials are newer; the next publish connects with them
+        self._cache_under(credentials, connector)
+
+    def stored(self) -> dict[str, Any] | None:
+        """What is stored now; the connector, about to use them, is cached under them."""
+        try:
+            credentials = self.publisher._credentials(self.key[0])
+        except ConnectorError:  # removed meanwhile
+            return None
+        self._cache_under(credentials, self.publisher._signed_in.pop(self.key, None))
+        return credentials
+
+    def _cache_under(self, credentials: dict[str, Any], connector: Connector | None) -> None:
+        self.key = (self.key[0], _fingerprint(credentials))
+        if connector is not None:
+            self.publisher._signed_in[self.key] = connector
+
+
+def _fingerprint(credentials: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(credentials, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _answered_items(session: Session, post_id: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from phigate.publishing.connectors import Connector, ConnectorError
+from phigate.publishing.token_renewal import SaveCredentials, renewal_for
 
 if TYPE_CHECKING:
     from phigate.publishing.google_api import GoogleAuth
@@ -30,6 +31,8 @@ class Platform:
     title: str
     fields: tuple[CredentialField, ...]
     connect: Callable[[dict[str, Any]], Connector]
+    # Platforms whose connector renews expired OAuth tokens, given where to save the new ones.
+    connect_renewing: Callable[[dict[str, Any], SaveCredentials], Connector] | None = None
 
     def missing(self, credentials: dict[str, Any]) -> list[str]:
         return [f.name for f in self.fields if f.default is None and not credentials.get(f.name)]
@@ -51,26 +54,47 @@ def _mastodon(credentials: dict[str, Any]) -> Connector:
     return MastodonConnector(credentials["api_base_url"], credentials["access_token"])
 
 
-def _linkedin(credentials: dict[str, Any]) -> Connector:
-    from phigate.publishing.linkedin import DEFAULT_VERSION, LinkedInConnector
+def _linkedin(credentials: dict[str, Any], save: SaveCredentials | None = None) -> Connector:
+    from phigate.publishing.linkedin import (
+        DEFAULT_VERSION,
+        LINKEDIN_TOKEN_URL,
+        LinkedInConnector,
+    )
 
+    token_url = credentials.get("token_url") or LINKEDIN_TOKEN_URL
     return LinkedInConnector(
         credentials["access_token"],
         credentials["organization_id"],
         credentials.get("api_version") or DEFAULT_VERSION,
+        credentials.get("api_base_url") or "https://api.linkedin.com",
+        # LinkedIn takes the client id and secret in the form body, not as Basic authentication.
+        renewal=renewal_for("LinkedIn", credentials, save, token_url, basic_auth=False),
     )
 
 
-def _pinterest(credentials: dict[str, Any]) -> Connector:
-    from phigate.publishing.pinterest import PinterestConnector
+def _pinterest(credentials: dict[str, Any], save: SaveCredentials | None = None) -> Connector:
+    from phigate.publishing.pinterest import PINTEREST_TOKEN_URL, PinterestConnector
 
-    return PinterestConnector(credentials["access_token"], credentials["board_id"])
+    token_url = credentials.get("token_url") or PINTEREST_TOKEN_URL
+    return PinterestConnector(
+        credentials["access_token"],
+        credentials["board_id"],
+        credentials.get("api_base_url") or "https://api.pinterest.com",
+        renewal=renewal_for("Pinterest", credentials, save, token_url, basic_auth=True),
+    )
 
 
-def _x(credentials: dict[str, Any]) -> Connector:
-    from phigate.publishing.x import XConnector
+def _x(credentials: dict[str, Any], save: SaveCredentials | None = None) -> Connector:
+    from phigate.publishing.x import X_TOKEN_URL, XConnector
 
-    return XConnector(credentials["access_token"], credentials.get("user_id") or None)
+    token_url = credentials.get("token_url") or X_TOKEN_URL
+    return XConnector(
+        credentials["access_token"],
+        credentials.get("user_id") or None,
+        credentials.get("api_base_url") or "https://api.x.com",
+        # Basic authentication for a confidential client; a public one sends its id in the body.
+        renewal=renewal_for("X", credentials, save, token_url, basic_auth=True),
+    )
 
 
 def _export(credentials: dict[str, Any]) -> Connector:
@@ -177,7 +201,13 @@ PLATFORMS: dict[str, Platform] = {
                 CredentialField("access_token", "an OAuth 2.0 access token of a page administrator (scopes w_organization_social r_organization_social)", secret=True),
                 CredentialField("organization_id", "the page's organization id: the number in linkedin.com/company/ID/admin"),
                 CredentialField("api_version", "the LinkedIn-Version to ask for, YYYYMM (LinkedIn serves each for about a year)", default="202511"),
+                CredentialField("refresh_token", "the refresh token that came with the access token (apps approved for programmatic refresh); empty: none", secret=True, default=""),
+                CredentialField("client_id", "the LinkedIn app's client id, to renew the access token", default=""),
+                CredentialField("client_secret", "the LinkedIn app's client secret", secret=True, default=""),
+                CredentialField("token_url", "LinkedIn's OAuth token endpoint", default="https://www.linkedin.com/oauth/v2/accessToken"),
+                CredentialField("api_base_url", "the LinkedIn API host", default="https://api.linkedin.com"),
             ),
+            _linkedin,
             _linkedin,
         ),
         Platform(
@@ -186,7 +216,13 @@ PLATFORMS: dict[str, Platform] = {
             (
                 CredentialField("access_token", "an OAuth 2.0 access token of the business account (scopes boards:read pins:read pins:write)", secret=True),
                 CredentialField("board_id", "the board pins go to: its id from GET /v5/boards"),
+                CredentialField("refresh_token", "the refresh token that came with the access token; empty: none", secret=True, default=""),
+                CredentialField("client_id", "the Pinterest app id, to renew the access token", default=""),
+                CredentialField("client_secret", "the Pinterest app secret", secret=True, default=""),
+                CredentialField("token_url", "Pinterest's OAuth token endpoint", default="https://api.pinterest.com/v5/oauth/token"),
+                CredentialField("api_base_url", "the Pinterest API host", default="https://api.pinterest.com"),
             ),
+            _pinterest,
             _pinterest,
         ),
         Platform(
@@ -195,7 +231,13 @@ PLATFORMS: dict[str, Platform] = {
             (
                 CredentialField("access_token", "an OAuth 2.0 user access token (scopes tweet.read tweet.write users.read media.write)", secret=True),
                 CredentialField("user_id", "the account's numeric user id; looked up with the token when left empty", default=""),
+                CredentialField("refresh_token", "the refresh token that came with the access token (scope offline.access); empty: none", secret=True, default=""),
+                CredentialField("client_id", "the X app's OAuth 2.0 client id, to renew the access token", default=""),
+                CredentialField("client_secret", "the app's client secret; empty for a public client", secret=True, default=""),
+                CredentialField("token_url", "X's OAuth 2.0 token endpoint", default="https://api.x.com/2/oauth2/token"),
+                CredentialField("api_base_url", "the X API host", default="https://api.x.com"),
             ),
+            _x,
             _x,
         ),
         Platform(
@@ -260,7 +302,11 @@ PLATFORMS: dict[str, Platform] = {
 }  # fmt: skip
 
 
-def connect(platform: str, credentials: dict[str, Any]) -> Connector:
+def connect(
+    platform: str, credentials: dict[str, Any], save: SaveCredentials | None = None
+) -> Connector:
+    """The account's connector. Given `save`, a connector that renews an expired OAuth token calls
+    it with the account's new credentials before using them; other platforms ignore it."""
     spec = PLATFORMS.get(platform)
     if spec is None:
         known = ", ".join(sorted(PLATFORMS))
@@ -274,4 +320,6 @@ def connect(platform: str, credentials: dict[str, Any]) -> Connector:
             "store them again with `phigate publish credentials`",
             retryable=False,
         )
+    if save is not None and spec.connect_renewing is not None:
+        return spec.connect_renewing(credentials, save)
     return spec.connect(credentials)

@@ -19,8 +19,12 @@ refuses a Post identical to a recent one with 403 "duplicate content", so a publ
 crash is refused, and the connector then finds the earlier Post among the account's recent Posts by
 its text and returns it as the publication.
 
-The access token is used as given; X's user tokens expire after two hours unless the app refreshes
-them, so an expired token is reported (not retried) and the account must be reconnected.
+X's user access tokens expire after two hours (docs: resources/fundamentals/authentication/oauth-2-0/
+user-access-token). With a refresh token (scope offline.access) and the app's client id, the
+connector renews the token at POST /2/oauth2/token (grant_type=refresh_token; a confidential client
+authenticates with HTTP Basic, a public one sends its client_id in the body) and saves what X
+answers: X rotates the refresh token on every renewal (token_renewal). Without one, an expired token
+is reported (not retried) and the account must be reconnected.
 """
 
 from __future__ import annotations
@@ -45,8 +49,10 @@ from phigate.publishing.platform_http import (
     understood_answers,
     unreachable,
 )
+from phigate.publishing.token_renewal import TokenRenewal, send_renewing
 
 PLATFORM = "X"
+X_TOKEN_URL = "https://api.x.com/2/oauth2/token"
 MAX_IMAGES = 4  # docs: a Post carries up to four images, or one video or GIF
 CHUNK_BYTES = 4 * 1024 * 1024  # docs: each APPEND segment at most 5 MB
 MAX_PROCESSING_S = 600.0
@@ -63,10 +69,12 @@ class XConnector:
         user_id: str | None = None,
         base_url: str = "https://api.x.com",
         sleep: Callable[[float], None] = time.sleep,
+        renewal: TokenRenewal | None = None,
     ) -> None:
         self._client = new_client(base_url, {"Authorization": f"Bearer {access_token}"})
         self._user_id = user_id or None
         self._sleep = sleep
+        self._renewal = renewal  # None: the token is used as given, a 401 is reported
 
     # publishing
 
@@ -257,7 +265,7 @@ class XConnector:
 
     def _send(self, method: str, path: str, doing: str, **kwargs: Any) -> httpx.Response:
         try:
-            return self._client.request(method, path, **kwargs)
+            return send_renewing(self._client, self._renewal, method, path, **kwargs)
         except httpx.HTTPError as error:
             raise unreachable(PLATFORM, doing, error) from None
 
