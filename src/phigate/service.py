@@ -578,12 +578,7 @@ class ComplianceService:
                                error="the file is not in phigate's media store")
                 )  # fmt: skip
                 continue
-            found.append(
-                Attachment(
-                    row.id, row.media_type, row.size, position, row.verdict,
-                    tuple(row.finding_types or ()), row.scan_error,
-                )
-            )  # fmt: skip
+            found.append(attachment_of(row, position))
         return tuple(found)
 
     def submit_post(self, post_id: str, actor: str) -> tuple[Post, tuple[Finding, ...]]:
@@ -855,6 +850,14 @@ def _auth_from_json(data: dict[str, Any]) -> Authorization:
             datetime.fromisoformat(r["revoked_at"]), r["received_by"], r["method"]
         )
     return Authorization(**data)
+
+
+def attachment_of(row: MediaRow, position: int) -> Attachment:
+    """A stored file as the gate sees it, at its place in a post."""
+    return Attachment(
+        row.id, row.media_type, row.size, position, row.verdict,
+        tuple(row.finding_types or ()), row.scan_error,
+    )  # fmt: skip
 
 
 def rotate_keys(session: Session, vault: Vault) -> int:

@@ -26,7 +26,7 @@ from phigate.media.loading import MediaError, MediaLimits, identify, sniff
 from phigate.media.report import MediaReport
 from phigate.media.scanner import MediaScanner
 from phigate.scanning import Scanner
-from phigate.service import ComplianceService, OperationError
+from phigate.service import ComplianceService, OperationError, attachment_of
 from phigate.storage.crypto import Vault
 from phigate.storage.models import MediaRow
 
@@ -93,7 +93,7 @@ class MediaStore:
                 media_type=row.media_type,
                 size=len(data),
             )
-        return _attachment(row, 1)
+        return attachment_of(row, 1)
 
     def content(self, identifier: str) -> tuple[bytes, str]:
         row = self._row(identifier)
@@ -106,9 +106,6 @@ class MediaStore:
             return None
         report: dict[str, Any] = self.service.vault.open(row.report_sealed)
         return report
-
-    def attachment(self, identifier: str) -> Attachment:
-        return _attachment(self._row(identifier), 1)
 
     # ------------------------------------------------------------------ scanning
     def scan(self, identifier: str) -> Attachment:
@@ -129,7 +126,7 @@ class MediaStore:
             None, "media.scanned", "media", identifier, verdict=row.verdict,
             types=list(row.finding_types or ()), error=row.scan_error is not None,
         )  # fmt: skip
-        return _attachment(row, 1)
+        return attachment_of(row, 1)
 
     def _keep(self, row: MediaRow, report: MediaReport) -> None:
         row.report_sealed = self.service.vault.seal(report.to_dict())
@@ -142,12 +139,12 @@ class MediaStore:
         post = self.service.post(post_id)
         self._row(identifier)
         if identifier in post.media_hashes:
-            return self._in_post(post_id, identifier)
+            return self.in_post(post_id, identifier)
         if len(post.media_hashes) >= MAX_ATTACHMENTS:
             raise OperationError(f"a post can carry at most {MAX_ATTACHMENTS} photos or videos")
         self.service.edit_post(post_id, post.text, actor, (*post.media_hashes, identifier))
         self.service.record(actor, "post.media_attached", "post", post_id, media=identifier)
-        return self._in_post(post_id, identifier)
+        return self.in_post(post_id, identifier)
 
     def detach(self, post_id: str, identifier: str, actor: str) -> None:
         post = self.service.post(post_id)
@@ -190,10 +187,11 @@ class MediaStore:
             actor, "post.media_redacted", "post", post_id, original=identifier, redacted=copy.id,
             masked=result.masked, metadata_removed=result.metadata_removed,
         )  # fmt: skip
-        return self._in_post(post_id, copy.id)
+        return self.in_post(post_id, copy.id)
 
     # ------------------------------------------------------------------ helpers
-    def _in_post(self, post_id: str, identifier: str) -> Attachment:
+    def in_post(self, post_id: str, identifier: str) -> Attachment:
+        """The file as attached to the post, at its place there."""
         post = self.service.post(post_id)
         for attachment in self.service.attachments(post):
             if attachment.id == identifier:
@@ -217,15 +215,8 @@ class MediaStore:
             yield path
 
 
-def _attachment(row: MediaRow, position: int) -> Attachment:
-    return Attachment(
-        row.id, row.media_type, row.size, position, row.verdict,
-        tuple(row.finding_types or ()), row.scan_error,
-    )  # fmt: skip
-
-
 def _label(row: MediaRow) -> str:
-    return "video" if row.media_type.startswith("video/") else "photo"
+    return attachment_of(row, 1).kind.value  # "photo" or "video"
 
 
 def pending_media(service: ComplianceService, older_than: timedelta) -> list[str]:

@@ -30,6 +30,7 @@ from phigate.publishing.platform_http import (
     json_body,
     redact,
     retry_after_header,
+    seconds_until_midnight,
     unreachable,
 )
 
@@ -211,9 +212,7 @@ def seconds_until_pacific_midnight(now: datetime) -> float:
         pacific: timezone | ZoneInfo = ZoneInfo("America/Los_Angeles")
     except ZoneInfoNotFoundError:  # a container without time zone data: standard time is close
         pacific = timezone(timedelta(hours=-8))
-    local = now.astimezone(pacific)
-    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), pacific)
-    return max(60.0, (midnight - local).total_seconds())
+    return seconds_until_midnight(now, pacific, at_least=60.0)
 
 
 def parse_rfc3339(value: str) -> datetime:

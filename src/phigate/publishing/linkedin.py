@@ -54,7 +54,7 @@ from phigate.publishing.platform_http import (
     json_body,
     new_client,
     retry_after_header,
-    seconds_until_utc_midnight,
+    seconds_until_midnight,
     understood_answers,
     unreachable,
 )
@@ -365,7 +365,7 @@ def _raise_for(response: httpx.Response, doing: str, hidden: Sequence[str] = ())
         return
     retry_after = retry_after_header(response.headers.get("retry-after"))
     if response.status_code == 429 and retry_after is None:
-        retry_after = seconds_until_utc_midnight()
+        retry_after = seconds_until_midnight()
     # docs ("Versioning"): an unknown or sunset version is refused with 426, a missing one with 400.
     if response.status_code == 426 or (
         response.status_code == 400 and "version" in _detail(response).lower()

@@ -14,7 +14,7 @@ import functools
 import re
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
@@ -96,10 +96,13 @@ def retry_after_header(value: str | None) -> float | None:
     return max(1.0, (moment - datetime.now(UTC)).total_seconds())
 
 
-def seconds_until_utc_midnight(now: datetime | None = None) -> float:
-    moment = now or datetime.now(UTC)
-    midnight = (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1.0, (midnight - moment).total_seconds())
+def seconds_until_midnight(
+    now: datetime | None = None, zone: tzinfo = UTC, at_least: float = 1.0
+) -> float:
+    """Until the next midnight in `zone`: when a platform's daily quota starts again."""
+    local = (now or datetime.now(UTC)).astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
+    return max(at_least, (midnight - local).total_seconds())
 
 
 def failure(

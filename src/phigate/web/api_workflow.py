@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from phigate.compliance.attachments import Attachment
@@ -15,7 +15,7 @@ from phigate.compliance.gate import GateDecision
 from phigate.compliance.rules import Finding
 from phigate.service import OperationError
 from phigate.web.app import Me, Service, _visible_post
-from phigate.web.media_pages import attach_uploads, media_store
+from phigate.web.media_pages import attach_uploads, media_store, own_post
 
 
 class ReviewRequest(BaseModel):
@@ -40,19 +40,12 @@ def _attachment(a: Attachment) -> dict[str, Any]:
             "verdict": a.verdict, "identifier_types": list(a.identifier_types), "error": a.error}  # fmt: skip
 
 
-def _own(svc: Any, me: Any, post_id: str) -> Any:
-    post = _visible_post(svc, me, post_id)
-    if post.author_id != me.id:
-        raise HTTPException(403, "Only the post's author can do this.")
-    return post
-
-
 def router() -> APIRouter:
     api = APIRouter()
 
     @api.post("/posts/{post_id}/submit", name="api_submit_post")
     def api_submit_post(me: Me, svc: Service, post_id: str) -> dict[str, Any]:
-        _own(svc, me, post_id)
+        own_post(svc, me, post_id)
         post, reasons = svc.submit_post(post_id, me.id)
         return {"id": post.id, "state": post.state.value, "gate": _reasons(reasons)}
 
@@ -60,7 +53,7 @@ def router() -> APIRouter:
     def api_link_authorizations(
         me: Me, svc: Service, post_id: str, body: LinkRequest
     ) -> dict[str, Any]:
-        _own(svc, me, post_id)
+        own_post(svc, me, post_id)
         post = svc.link_authorizations(post_id, body.authorization_ids, me.id)
         return {"id": post.id, "authorization_ids": list(post.authorization_ids)}
 
@@ -68,9 +61,9 @@ def router() -> APIRouter:
     def api_attach_media(
         request: Request, me: Me, svc: Service, post_id: str, file: Annotated[UploadFile, File()]
     ) -> dict[str, Any]:
-        _own(svc, me, post_id)
+        own_post(svc, me, post_id)
         [stored] = attach_uploads(request, svc, post_id, me.id, [file])
-        return _attachment(media_store(request, svc)._in_post(post_id, stored.id))
+        return _attachment(media_store(request, svc).in_post(post_id, stored.id))
 
     @api.get("/posts/{post_id}/media", name="api_post_media")
     def api_post_media(

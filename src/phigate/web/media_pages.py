@@ -82,10 +82,10 @@ def _findings(report: dict[str, Any] | None) -> list[dict[str, Any]]:
     return list(report["findings"]) if report else []
 
 
-def _own_post(svc: ComplianceService, me: Any, post_id: str) -> Any:
+def own_post(svc: ComplianceService, me: Any, post_id: str) -> Any:
     post = _visible_post(svc, me, post_id)
     if post.author_id != me.id:
-        raise HTTPException(403, "Only the post's author can change its photos and videos.")
+        raise HTTPException(403, "Only the post's author can do this.")
     return post
 
 
@@ -96,7 +96,7 @@ def router() -> APIRouter:
     def attach_media(
         request: Request, me: Me, svc: Service, post_id: str, file: Annotated[UploadFile, File()]
     ) -> Response:
-        post = _own_post(svc, me, post_id)
+        post = own_post(svc, me, post_id)
         attach_uploads(request, svc, post.id, me.id, [file])
         return RedirectResponse(f"/posts/{post.id}#media", status_code=303)
 
@@ -108,7 +108,7 @@ def router() -> APIRouter:
     def detach_media(
         request: Request, me: Me, svc: Service, post_id: str, media_id: str
     ) -> Response:
-        _own_post(svc, me, post_id)
+        own_post(svc, me, post_id)
         media_store(request, svc).detach(post_id, media_id, me.id)
         return RedirectResponse(f"/posts/{post_id}#media", status_code=303)
 
@@ -120,7 +120,7 @@ def router() -> APIRouter:
     def redact_media(
         request: Request, me: Me, svc: Service, post_id: str, media_id: str
     ) -> Response:
-        _own_post(svc, me, post_id)
+        own_post(svc, me, post_id)
         media_store(request, svc).replace_with_redacted(post_id, media_id, me.id)
         return RedirectResponse(f"/posts/{post_id}#media", status_code=303)
 
