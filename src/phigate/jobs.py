@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from celery import Celery
@@ -75,11 +74,10 @@ def publisher() -> Publisher:
 
 
 def inbox_poller() -> InboxPoller:
-    from phigate.scanning.profile import EMPTY_PROFILE, OrganizationProfile
+    from phigate.scanning.profile import configured_profile
 
     # The organization's own phone numbers and names are not a commenter's disclosure.
-    path = os.environ.get("PHIGATE_PROFILE")
-    profile = OrganizationProfile.from_toml(Path(path)) if path else EMPTY_PROFILE
+    profile = configured_profile()
     shared = publisher()  # the same signed-in connectors as publishing
     return InboxPoller(shared.sessions, shared.vault, shared.connector_for, profile=profile)
 

@@ -26,6 +26,7 @@ from phigate.media.loading import MediaError, MediaLimits, identify, sniff
 from phigate.media.report import MediaReport
 from phigate.media.scanner import MediaScanner
 from phigate.scanning import Scanner
+from phigate.scanning.profile import configured_profile
 from phigate.service import ComplianceService, OperationError, attachment_of
 from phigate.storage.crypto import Vault
 from phigate.storage.models import MediaRow
@@ -41,7 +42,7 @@ MAX_ATTACHMENTS = 10
 @cache
 def shared_media_scanner() -> MediaScanner:
     """One per process: the face and OCR models take a second or two to load."""
-    return MediaScanner(Scanner())
+    return MediaScanner(Scanner(configured_profile()))
 
 
 def media_id(data: bytes) -> str:

@@ -7,6 +7,7 @@ file so a privacy officer can read and edit it.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -94,3 +95,10 @@ class OrganizationProfile:
 
 
 EMPTY_PROFILE = OrganizationProfile()
+
+
+def configured_profile() -> OrganizationProfile:
+    """The profile named by PHIGATE_PROFILE (the web app, workers and jobs read the same one),
+    so the organization's own numbers and names are never taken for PHI."""
+    path = os.environ.get("PHIGATE_PROFILE")
+    return OrganizationProfile.from_toml(Path(path)) if path else EMPTY_PROFILE

@@ -40,7 +40,7 @@ from phigate.compliance.posts import PostState
 from phigate.compliance.training import TrainingState
 from phigate.notifications.delivery import reminders_for
 from phigate.scanning import OrganizationProfile, Scanner, ScanReport
-from phigate.scanning.profile import EMPTY_PROFILE
+from phigate.scanning.profile import configured_profile
 from phigate.scheduler import EmbeddedScheduler, embedded_scheduler
 from phigate.service import ComplianceService, OperationError
 from phigate.signin import SignInError, TokenIdentity, identify_token, sign_in
@@ -98,7 +98,7 @@ def create_app(
     from phigate.storage.database import migrate, session_factory
 
     migrate(engine)
-    profile = _profile()
+    profile = configured_profile()
     state = AppState(session_factory(engine), vault, Scanner(profile), Throttle(20, 60), profile)
 
     @asynccontextmanager
@@ -172,14 +172,6 @@ def create_app(
 
     app.include_router(api_workflow.router(), prefix="/api/v1")
     return app
-
-
-def _profile() -> OrganizationProfile:
-    """The organization profile named by PHIGATE_PROFILE, so its own numbers are never PHI."""
-    import os
-
-    path = os.environ.get("PHIGATE_PROFILE")
-    return OrganizationProfile.from_toml(Path(path)) if path else EMPTY_PROFILE
 
 
 class SecurityHeaders:
