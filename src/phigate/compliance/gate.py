@@ -94,6 +94,7 @@ def evaluate_gate(given: GateInput) -> GateDecision:
                 )
             )
     scan = post.scan
+    shown = identifying_attachments(given.attachments)
     if scan is None or scan.content_hash != post.content_hash:
         reasons.append(
             Finding(
@@ -102,24 +103,24 @@ def evaluate_gate(given: GateInput) -> GateDecision:
                 "45 CFR 164.514(b)(2)",
             )
         )
-    elif (
-        scan.verdict in ("block", "review") or identifying_attachments(given.attachments)
-    ) and not post.authorization_ids:
+    elif (scan.verdict in ("block", "review") or shown) and not post.authorization_ids:
         # The attachments' own verdicts count even if a scan record somehow missed them.
-        shown = identifying_attachments(given.attachments)
+        types = dict.fromkeys(
+            (*scan.identifier_types, *(t for a in shown for t in a.identifier_types))
+        )
         where = f" in the text or in the {', '.join(a.label for a in shown)}" if shown else ""
         reasons.append(
             Finding(
                 "IDENTIFIES_PATIENT_WITHOUT_AUTHORIZATION",
                 "The scan found details that identify a patient ("
-                + ", ".join(scan.identifier_types)
+                + ", ".join(types)
                 + f"){where}, and no patient authorization is linked: remove them or link one.",
                 "45 CFR 164.508(a)(1)",
             )
         )
     reasons += attachment_problems(given.attachments)
     # An authorization for a written story does not cover a photograph of the patient.
-    kinds = post.content_kinds | media_content_kinds(identifying_attachments(given.attachments))
+    kinds = post.content_kinds | media_content_kinds(shown)
     for authorization_id in post.authorization_ids:
         auth = given.authorizations.get(authorization_id)
         if auth is None:
