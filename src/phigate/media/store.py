@@ -55,13 +55,14 @@ class MediaStore:
     limits: MediaLimits | None = None
     scanner: MediaScanner | None = None
 
-    def _limits(self) -> MediaLimits:
+    def limits_in_force(self) -> MediaLimits:
+        """The size and pixel limits uploads and scans are held to."""
         return self.limits or (self.scanner.options.limits if self.scanner else MediaLimits())
 
     # ------------------------------------------------------------------ storing
     def store(self, data: bytes, name: str, actor: str) -> Attachment:
         """Keep an uploaded file (sealed); the same bytes uploaded twice are stored once."""
-        limits = self._limits()
+        limits = self.limits_in_force()
         label = Path(name).name or "the file"
         if not data:
             raise OperationError(f"{label}: the file is empty")
@@ -212,7 +213,7 @@ class MediaStore:
         with tempfile.TemporaryDirectory(prefix="phigate-media-") as private:
             path = Path(private) / ("upload" + _EXTENSION.get(kind, "." + kind))
             path.write_bytes(data)
-            identify(path, self._limits())
+            identify(path, self.limits_in_force())
             yield path
 
 

@@ -16,7 +16,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from phigate.compliance.attachments import Attachment
 from phigate.compliance.people import Role
-from phigate.media.loading import MediaLimits
 from phigate.service import ComplianceService, OperationError, _aware
 from phigate.storage.models import MediaRow
 from phigate.web.app import AppState, Me, Service, _visible_post
@@ -48,7 +47,7 @@ def attach_uploads(
     from phigate.jobs import scan_media_soon
 
     store = media_store(request, svc)
-    limit = MediaLimits().max_bytes
+    limit = store.limits_in_force().max_bytes  # read one byte more: the store names the excess
     attached = []
     for upload in files:
         stored = store.store(upload.file.read(limit + 1), upload.filename or "upload", actor)
